@@ -1,0 +1,40 @@
+# Customer relationship management for Odoo 18.0
+#   make run     demo database customer_demo served at http://localhost:8069
+#   make test    the whole test suite (unit, integration, browser tours)
+#   make bench   benchmark on a scaled database
+#   make lint    pre-commit checks
+SHELL := /bin/bash
+BOOT := tools/bootstrap.sh
+VENV := .venv
+LINK := .build/addons/customer_relationship
+HTTP_PORT ?= 8069
+PYTEST_ARGS ?=
+
+.PHONY: run test setup lint bench clean
+
+setup:
+	@bash $(BOOT) setup
+
+run:
+	@bash $(BOOT) demodb
+	@echo "Odoo is at http://localhost:$(HTTP_PORT) (login admin, password admin, database customer_demo)"
+	@HTTP_PORT=$(HTTP_PORT) bash $(BOOT) odoo -d customer_demo --db-filter='^customer_demo$$' --log-level=info
+
+test:
+	@bash $(BOOT) testdb
+	@PYTHONPATH=tools $(VENV)/bin/python -m pytest -p pytest_noskip -p no:cacheprovider \
+		--odoo-config=.build/odoo.cfg --odoo-database=customer_test --odoo-http \
+		-o python_files='test_*.py' -q -rfEs $(PYTEST_ARGS) \
+		$(LINK)/tests $$(for d in addons/*/tests; do [ -d "$$d" ] && echo "$(LINK)/$$d"; done)
+
+bench:
+	@bash $(BOOT) setup && bash $(BOOT) pg && bash $(BOOT) config
+	@$(VENV)/bin/python tools/bench.py $(if $(SCALE),--scale $(SCALE))
+
+lint:
+	@bash $(BOOT) setup
+	@[ -x $(VENV)/bin/pre-commit ] || $(VENV)/bin/python -m pip -q install pre-commit==4.7.0
+	@$(VENV)/bin/pre-commit run --all-files
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,137 @@
+"""RFM scores (recency, frequency, monetary) and segments.
+
+Scores are quintiles of the company's customers who bought in the scoring
+window. A value's score is ``ceil(5 * F(v))`` where ``F`` is the share of
+scored customers whose value is at most ``v``: the top fifth scores 5, the
+bottom fifth 1, and equal values always get the same score (the score of
+the highest-ranked of them).
+
+A score is fully described by four lower bounds, the smallest value that
+reaches 2, 3, 4 and 5. The full run stores them, so that a customer touched
+between two runs is scored against the same bounds as everybody else.
+
+>>> score_bounds([10, 20, 30, 40, 50])
+[20, 30, 40, 50]
+>>> [score(v, [20, 30, 40, 50]) for v in (10, 25, 50, 70)]
+[1, 2, 5, 5]
+
+One customer scores 5; equal values share a score:
+
+>>> score_bounds([7])
+[7, 7, 7, 7]
+>>> score_bounds([3, 3, 3, 9])
+[3, 3, 3, 9]
+>>> [score(v, [3, 3, 3, 9]) for v in (3, 9)]
+[4, 5]
+
+No scored customer, no bounds and no score:
+
+>>> score_bounds([])
+>>> score(5, None)
+0
+"""
+
+QUINTILES = 5
+
+# Segments in display order: (key, label).
+SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential loyalist"),
+    ("new", "New"),
+    ("promising", "Promising"),
+    ("need_attention", "Need attention"),
+    ("at_risk", "At risk"),
+    ("cant_lose", "Can't lose"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+
+# Score-to-segment map, first match wins: (segment, R min, R max, FM min, FM max)
+# where FM is the frequency and monetary scores averaged, half rounded up.
+#
+#   R \ FM   1            2-3                 4            5
+#   5        New          Potential loyalist  Champions    Champions
+#   4        Promising    Potential loyalist  Loyal        Loyal
+#   3        Hibernating  Need attention      Loyal        Loyal
+#   1-2      Lost         2: Hibernating      At risk      Can't lose
+#                         3: At risk
+SEGMENT_RULES = [
+    ("champions", 5, 5, 4, 5),
+    ("loyal", 3, 4, 4, 5),
+    ("potential_loyalist", 4, 5, 2, 3),
+    ("new", 5, 5, 1, 1),
+    ("promising", 4, 4, 1, 1),
+    ("need_attention", 3, 3, 2, 3),
+    ("cant_lose", 1, 2, 5, 5),
+    ("at_risk", 1, 2, 3, 4),
+    ("lost", 1, 2, 1, 1),
+    ("hibernating", 1, 3, 1, 2),
+]
+
+# A customer who bought, but not within the scoring window.
+SEGMENT_OUTSIDE_WINDOW = "lost"
+
+
+def score_bounds(values):
+    """Return the lower bounds of scores 2..5 over ``values``, or None when empty.
+
+    >>> score_bounds([5, 1, 4, 2, 3, 6, 7, 8, 9, 10])
+    [3, 5, 7, 9]
+    """
+    ordered = sorted(values)
+    count = len(ordered)
+    if not count:
+        return None
+    bounds = []
+    position = 0  # values[:position] are at most ordered[position - 1]
+    for level in range(1, QUINTILES):
+        # smallest value whose cumulative share exceeds level / 5:
+        # count(values <= v) * 5 > level * count
+        while True:
+            value = ordered[position]
+            end = position
+            while end < count and ordered[end] == value:
+                end += 1
+            if end * QUINTILES > level * count:
+                break
+            position = end
+        bounds.append(value)
+    return bounds
+
+
+def score(value, bounds):
+    """Score ``value`` (1..5) against ``bounds``; 0 without bounds or value.
+
+    >>> score(None, [1, 2, 3, 4])
+    0
+    """
+    if not bounds or value is None:
+        return 0
+    return 1 + sum(1 for bound in bounds if value >= bound)
+
+
+def frequency_monetary(frequency, monetary):
+    """The F and M scores averaged, half rounded up.
+
+    >>> frequency_monetary(4, 5), frequency_monetary(1, 2), frequency_monetary(3, 3)
+    (5, 2, 3)
+    """
+    return (frequency + monetary + 1) // 2
+
+
+def segment(recency, frequency, monetary):
+    """The segment of scores 1..5; None when not scored.
+
+    >>> segment(5, 5, 4), segment(5, 1, 1), segment(1, 5, 5), segment(1, 1, 1)
+    ('champions', 'new', 'cant_lose', 'lost')
+    >>> segment(0, 0, 0) is None
+    True
+    """
+    if not (recency and frequency and monetary):
+        return None
+    fm = frequency_monetary(frequency, monetary)
+    for key, r_min, r_max, fm_min, fm_max in SEGMENT_RULES:
+        if r_min <= recency <= r_max and fm_min <= fm <= fm_max:
+            return key
+    raise ValueError(f"scores out of range: {recency}, {frequency}, {monetary}")

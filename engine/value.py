@@ -1,0 +1,110 @@
+"""Value classes (ABC, the 80/20 rule) and customer lifetime value.
+
+Value class
+-----------
+Customers are ranked by revenue, highest first. A customer's *prior share*
+is the share of total revenue made by the customers with strictly more
+revenue. Class A holds the customers whose prior share is below the A share
+(80% by default): together they make the first 80% of revenue, the customer
+who crosses the line included. Class B holds those below the B share (95%),
+class C the rest. Customers with equal revenue share a class; customers
+with no revenue are always C.
+
+Since the prior share only falls as revenue grows, each class is described
+by the smallest revenue that reaches it, and those two thresholds score a
+customer touched between two full runs.
+
+>>> class_thresholds([50, 30, 10, 6, 4])
+(30, 6)
+>>> [value_class(r, (30, 6)) for r in (50, 30, 10, 6, 4, 0)]
+['a', 'a', 'b', 'b', 'c', 'c']
+
+Lifetime value
+--------------
+``annual revenue x expected lifespan (years) x margin``, where annual
+revenue is the customer's revenue divided by the years between first and
+last order, counted as at least one year (a new customer's first order is
+not extrapolated to a yearly rate):
+
+>>> lifetime_value(1200, "2024-01-01", "2024-06-30", lifespan_years=3, margin=100)
+3600.0
+>>> lifetime_value(1200, "2022-01-01", "2026-01-01", lifespan_years=3, margin=50)
+450.0
+
+It depends only on order data, so time passing does not change it.
+"""
+
+import datetime
+
+CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
+DAYS_PER_YEAR = 365.25
+
+
+def class_thresholds(revenues, a_share=0.8, b_share=0.95):
+    """Smallest revenue in class A and in class B; None where the class is empty.
+
+    Ties share a class:
+
+    >>> class_thresholds([10, 10, 10, 10])
+    (10, None)
+
+    No revenue at all, no class A or B:
+
+    >>> class_thresholds([0, 0]), class_thresholds([])
+    ((None, None), (None, None))
+    """
+    positive = sorted((r for r in revenues if r > 0), reverse=True)
+    total = sum(positive)
+    min_a = min_b = None
+    if total <= 0:
+        return min_a, min_b
+    prior = 0.0
+    index = 0
+    while index < len(positive):
+        value = positive[index]
+        end = index
+        while end < len(positive) and positive[end] == value:
+            end += 1
+        share = prior / total
+        if share < a_share:
+            min_a = value
+        elif share < b_share:
+            min_b = value
+        prior += value * (end - index)
+        index = end
+    return min_a, min_b
+
+
+def value_class(revenue, thresholds):
+    """Class of ``revenue`` against ``(min_a, min_b)``.
+
+    >>> value_class(5, (None, None)), value_class(5, (10, 5)), value_class(-1, (1, 1))
+    ('c', 'b', 'c')
+    """
+    min_a, min_b = thresholds
+    if revenue is None or revenue <= 0:
+        return "c"
+    if min_a is not None and revenue >= min_a:
+        return "a"
+    if min_b is not None and revenue >= min_b:
+        return "b"
+    return "c"
+
+
+def _as_date(value):
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def lifetime_value(revenue, first_order_date, last_order_date, lifespan_years, margin):
+    """Lifetime value estimate; 0 for a customer who never bought.
+
+    >>> lifetime_value(0, None, None, 3, 100)
+    0.0
+    """
+    if not revenue or first_order_date is None or last_order_date is None:
+        return 0.0
+    tenure_days = (_as_date(last_order_date) - _as_date(first_order_date)).days
+    tenure_years = max(tenure_days / DAYS_PER_YEAR, 1.0)
+    return revenue / tenure_years * lifespan_years * margin / 100.0

@@ -1,0 +1,63 @@
+from odoo import api, fields, models
+
+
+class CustomerScoringRun(models.Model):
+    """One full recomputation of a company's customer facts.
+
+    Keeps the score bounds and class thresholds it found, so that customers
+    touched before the next run are scored against the same bounds.
+    """
+
+    _name = "customer.scoring.run"
+    _description = "Customer Scoring Run"
+    _order = "id desc"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    create_date = fields.Datetime(string="Run at", readonly=True)
+    window_start = fields.Date(
+        readonly=True, help="Orders from this day on count for the RFM scores."
+    )
+    customer_count = fields.Integer(string="Customers", readonly=True)
+    scored_count = fields.Integer(
+        string="Scored Customers",
+        readonly=True,
+        help="Customers who bought within the scoring window.",
+    )
+    changed_count = fields.Integer(string="Profiles Changed", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
+    bounds = fields.Json(readonly=True)
+    bounds_display = fields.Text(string="Score Bounds", compute="_compute_bounds_display")
+
+    @api.depends("bounds")
+    def _compute_bounds_display(self):
+        labels = {
+            "recency": self.env._("Recency: last order on or after"),
+            "frequency": self.env._("Frequency: orders in window at least"),
+            "monetary": self.env._("Monetary: revenue in window at least"),
+        }
+        for run in self:
+            bounds = run.bounds or {}
+            lines = []
+            for key, label in labels.items():
+                values = bounds.get(key)
+                if values:
+                    cuts = ", ".join(
+                        f"{score}: {bound}" for score, bound in zip(range(2, 6), values, strict=True)
+                    )
+                    lines.append(f"{label} ({cuts})")
+            min_a, min_b = bounds.get("classes") or (None, None)
+            lines.append(
+                self.env._(
+                    "Class A from revenue %(a)s, class B from %(b)s",
+                    a=min_a if min_a is not None else "-",
+                    b=min_b if min_b is not None else "-",
+                )
+            )
+            run.bounds_display = "\n".join(lines)
+
+    @api.model
+    def _last_bounds(self, company_ids):
+        """Bounds of the last run of each company, as ``_write_facts`` takes them."""
+        groups = self._read_group([("company_id", "in", company_ids)], ["company_id"], ["id:max"])
+        runs = self.browse([run_id for _company, run_id in groups])
+        return {run.company_id.id: dict(run.bounds or {}) for run in runs}

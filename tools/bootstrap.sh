@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Sets up and drives the development environment of the project.
+#
+#   tools/bootstrap.sh setup        system packages, virtualenv, Odoo, requirements
+#   tools/bootstrap.sh pg           make sure a PostgreSQL server answers
+#   tools/bootstrap.sh config       write .build/odoo.cfg
+#   tools/bootstrap.sh testdb       fresh test database with every module (cached template)
+#   tools/bootstrap.sh demodb       create or update the demo database
+#   tools/bootstrap.sh odoo ARGS    run odoo with the project's configuration
+#
+# Everything it creates lives in .venv/ and .build/ (both git-ignored).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/.build"
+VENV="$ROOT/.venv"
+ODOO_SRC=${ODOO_SRC:-/opt/odoo/18.0}
+ODOO_ARCHIVE_URL=${ODOO_ARCHIVE_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}
+LOCAL_PGPORT=${CR_LOCAL_PGPORT:-54329}
+TEST_DB=${TEST_DB:-customer_test}
+DEMO_DB=${DEMO_DB:-customer_demo}
+MODULE=customer_relationship
+DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev postgresql chromium)
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '\n[setup] ERROR: %s\n\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- system
+system_packages() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian: trust the user
+    local missing=() pkg
+    for pkg in "${DEB_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Debian packages: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        die "missing system packages: ${missing[*]}
+  Install them first, for example: sudo apt-get install ${missing[*]}"
+    fi
+}
+
+# ---------------------------------------------------------------- odoo source
+odoo_source() {
+    if [ -f "$ODOO_SRC/odoo-bin" ] && [ -f "$ODOO_SRC/setup.py" ]; then
+        return 0
+    fi
+    local dest="$BUILD/odoo-src"
+    if [ ! -f "$dest/odoo-bin" ]; then
+        say "no Odoo source at $ODOO_SRC: downloading the official 18.0 archive"
+        mkdir -p "$dest"
+        if ! curl -fsSL --retry 2 "$ODOO_ARCHIVE_URL" | tar -xz -C "$dest" --strip-components=1; then
+            rm -rf "$dest"
+            die "Odoo 18.0 source not found at $ODOO_SRC and the archive could not be downloaded.
+  Put an Odoo 18.0 community checkout (odoo/, addons/, setup.py, odoo-bin, requirements.txt)
+  at /opt/odoo/18.0, or point ODOO_SRC at one: make test ODOO_SRC=/path/to/odoo-18.0"
+        fi
+    fi
+    ODOO_SRC="$dest"
+}
+
+# ---------------------------------------------------------------- virtualenv
+setup() {
+    mkdir -p "$BUILD"
+    odoo_source
+    local stamp
+    stamp="$VENV/.stamp-$(cat "$ROOT/requirements.txt" "$ODOO_SRC/requirements.txt" \
+        <(echo "$ODOO_SRC") | sha1sum | cut -c1-16)"
+    if [ -f "$stamp" ]; then
+        link_addons
+        return 0
+    fi
+    system_packages
+    say "creating the virtual environment in .venv (a few minutes, once)"
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+    "${pip[@]}" install --upgrade pip
+    # cbor2 5.4.2 (pinned by Odoo) only builds with setuptools < 70
+    printf 'setuptools<70\n' >"$BUILD/build-constraints.txt"
+    local bc=()
+    if "${pip[@]}" install --help | grep -q -- '--build-constraint'; then
+        bc=(--build-constraint "$BUILD/build-constraints.txt")
+    else
+        export PIP_CONSTRAINT="$BUILD/build-constraints.txt"
+    fi
+    "${pip[@]}" install "${bc[@]}" -r "$ODOO_SRC/requirements.txt"
+    # compat mode: OCA wheels install into site-packages/odoo/addons and must
+    # not shadow the odoo package itself
+    "${pip[@]}" install "${bc[@]}" -e "$ODOO_SRC" --config-settings editable_mode=compat
+    "${pip[@]}" install "${bc[@]}" -r "$ROOT/requirements.txt"
+    rm -f "$VENV"/.stamp-*
+    touch "$stamp"
+    link_addons
+}
+
+# The repository root is the module customer_relationship, whatever the
+# folder of the checkout is called: link it under that name.
+link_addons() {
+    mkdir -p "$BUILD/addons"
+    ln -sfn "$ROOT" "$BUILD/addons/$MODULE"
+}
+
+# All the project's modules: the core and every plugin in addons/.
+modules() {
+    local mods=("$MODULE") m
+    for m in "$ROOT"/addons/*/__manifest__.py; do
+        [ -f "$m" ] && mods+=("$(basename "$(dirname "$m")")")
+    done
+    (IFS=,; echo "${mods[*]}")
+}
+
+# ---------------------------------------------------------------- postgresql
+pg_env_file="$BUILD/pg.env"
+
+pg() {
+    mkdir -p "$BUILD"
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && pg_isready -q -t 3; then
+        say "using the PostgreSQL server named by the PG* variables"
+        cat >"$pg_env_file" <<EOF
+DB_HOST=${PGHOST:-localhost}
+DB_PORT=${PGPORT:-5432}
+DB_USER=${PGUSER:-$(id -un)}
+DB_PASSWORD=${PGPASSWORD:-False}
+EOF
+        return 0
+    fi
+    local pgbin
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$pgbin" ] || die "no PostgreSQL server binaries found: install the postgresql package"
+    local base="$BUILD/pg"
+    local as=()
+    if [ "$(id -u)" -eq 0 ]; then
+        # the server refuses to run as root: run it as the postgres OS user,
+        # somewhere that user can reach
+        if ! runuser -u postgres -- test -x "$BUILD" 2>/dev/null; then
+            base="/var/tmp/customer-relationship-pg-$(echo "$ROOT" | sha1sum | cut -c1-8)"
+        fi
+        as=(runuser -u postgres --)
+    fi
+    local data="$base/data"
+    if [ ! -f "$data/PG_VERSION" ]; then
+        say "creating a project-local PostgreSQL cluster in $base"
+        mkdir -p "$base"
+        [ ${#as[@]} -eq 0 ] || chown postgres: "$base"
+        "${as[@]}" "$pgbin/initdb" -D "$data" -U odoo --auth=trust -E UTF8 \
+            --locale=C.UTF-8 >"$base/initdb.log" 2>&1 \
+            || die "initdb failed, see $base/initdb.log"
+    fi
+    if ! pg_isready -q -h localhost -p "$LOCAL_PGPORT"; then
+        "${as[@]}" "$pgbin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
+            -o "-p $LOCAL_PGPORT -k $base -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            start >/dev/null || die "PostgreSQL did not start, see $base/server.log"
+    fi
+    cat >"$pg_env_file" <<EOF
+DB_HOST=localhost
+DB_PORT=$LOCAL_PGPORT
+DB_USER=odoo
+DB_PASSWORD=False
+EOF
+}
+
+# ---------------------------------------------------------------- config
+config() {
+    [ -f "$pg_env_file" ] || pg
+    # shellcheck disable=SC1090
+    . "$pg_env_file"
+    local paths="$ODOO_SRC/addons,$BUILD/addons"
+    if compgen -G "$ROOT/addons/*/__manifest__.py" >/dev/null; then
+        paths="$paths,$ROOT/addons"
+    fi
+    cat >"$BUILD/odoo.cfg" <<EOF
+[options]
+addons_path = $paths
+data_dir = $BUILD/data
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = $DB_PASSWORD
+admin_passwd = admin
+http_port = ${HTTP_PORT:-8069}
+without_demo = False
+log_level = warn
+EOF
+}
+
+odoo() {
+    setup
+    config
+    exec "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" "$@"
+}
+
+psql_() {
+    # shellcheck disable=SC1090
+    . "$pg_env_file"
+    PGPASSWORD=${DB_PASSWORD/False/} psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -qAt "$@"
+}
+
+db_exists() { [ "$(psql_ -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+
+drop_db() {
+    psql_ -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+    rm -rf "$BUILD/data/filestore/$1"
+}
+
+# Everything an install depends on: the modules' files (tests excepted),
+# the module list and the Odoo source in use.
+source_hash() {
+    (
+        cd "$ROOT"
+        git ls-files -co --exclude-standard 2>/dev/null \
+            | grep -Ev '(^|/)tests/.*\.py$|\.md$|^(tools|\.ci)/' \
+            | sort | while read -r f; do [ -f "$f" ] && sha1sum "$f"; done
+        modules
+        echo "$ODOO_SRC"
+    ) | sha1sum | cut -c1-16
+}
+
+# A fresh test database: copied from a template that holds every module with
+# demo data, rebuilt only when the modules' files changed.
+testdb() {
+    setup
+    pg
+    config
+    local tpl="${TEST_DB}_template" hash mods
+    hash=$(source_hash)
+    mods=$(modules)
+    if ! db_exists "$tpl" || [ "$(cat "$BUILD/$tpl.hash" 2>/dev/null)" != "$hash" ]; then
+        say "installing $mods with demo data into $tpl"
+        drop_db "$tpl"
+        rm -f "$BUILD/$tpl.hash"
+        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$tpl" -i "$mods" --stop-after-init \
+            --log-level=warn || die "installing the modules failed"
+        echo "$hash" >"$BUILD/$tpl.hash"
+    fi
+    drop_db "$TEST_DB"
+    psql_ -c "CREATE DATABASE \"$TEST_DB\" TEMPLATE \"$tpl\"" >/dev/null
+    if [ -d "$BUILD/data/filestore/$tpl" ]; then
+        mkdir -p "$BUILD/data/filestore"
+        cp -a "$BUILD/data/filestore/$tpl" "$BUILD/data/filestore/$TEST_DB"
+    fi
+}
+
+demodb() {
+    setup
+    pg
+    config
+    local mods
+    mods=$(modules)
+    if db_exists "$DEMO_DB"; then
+        say "updating $mods in $DEMO_DB"
+        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -u "$mods" --stop-after-init
+    else
+        say "creating $DEMO_DB with $mods and demo data"
+        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -i "$mods" --stop-after-init
+    fi
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+    setup) setup ;;
+    pg) pg ;;
+    config) setup; pg; config ;;
+    testdb) testdb ;;
+    demodb) demodb ;;
+    modules) modules ;;
+    odoo) odoo "$@" ;;
+    *) die "usage: $0 setup|pg|config|testdb|demodb|modules|odoo [ARGS]" ;;
+esac
