@@ -6,7 +6,6 @@
 SHELL := /bin/bash
 BOOT := tools/bootstrap.sh
 VENV := .venv
-LINK := .build/addons/customer_relationship
 HTTP_PORT ?= 8069
 PYTEST_ARGS ?=
 
@@ -20,12 +19,15 @@ run:
 	@echo "Odoo is at http://localhost:$(HTTP_PORT) (login admin, password admin, database customer_demo)"
 	@HTTP_PORT=$(HTTP_PORT) bash $(BOOT) odoo -d customer_demo --db-filter='^customer_demo$$' --log-level=info
 
+# pytest runs from .build/ on the linked module, so that test modules are
+# named after the module (odoo.addons.customer_relationship...), whatever the
+# checkout's folder is called.
 test:
 	@bash $(BOOT) testdb
-	@PYTHONPATH=tools $(VENV)/bin/python -m pytest -p pytest_noskip -p no:cacheprovider \
-		--odoo-config=.build/odoo.cfg --odoo-database=customer_test --odoo-http \
-		-o python_files='test_*.py' -q -rfEs $(PYTEST_ARGS) \
-		$(LINK)/tests $$(for d in addons/*/tests; do [ -d "$$d" ] && echo "$(LINK)/$$d"; done)
+	@cd .build && PYTHONPATH=../tools ../$(VENV)/bin/python -m pytest -p pytest_noskip \
+		-p no:cacheprovider --odoo-config=odoo.cfg --odoo-database=customer_test --odoo-http \
+		-q -rfEs $(PYTEST_ARGS) addons/customer_relationship/tests \
+		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "$$d"; done)
 
 bench:
 	@bash $(BOOT) setup && bash $(BOOT) pg && bash $(BOOT) config

@@ -1,10 +1,13 @@
 """RFM scores (recency, frequency, monetary) and segments.
 
 Scores are quintiles of the company's customers who bought in the scoring
-window. A value's score is ``ceil(5 * F(v))`` where ``F`` is the share of
-scored customers whose value is at most ``v``: the top fifth scores 5, the
-bottom fifth 1, and equal values always get the same score (the score of
-the highest-ranked of them).
+window. A customer's score is ``1 + floor(5 * B / N)`` where ``B`` is the
+number of scored customers with a strictly lower value and ``N`` the number
+of scored customers: beating 80% of them gives 5, beating fewer than 20%
+gives 1. Equal values share the score of the lowest of them (the many
+customers who ordered once all score 1 on frequency), except that the
+customers holding the highest value always score 5 (a company's only
+customer is its best one).
 
 A score is fully described by four lower bounds, the smallest value that
 reaches 2, 3, 4 and 5. The full run stores them, so that a customer touched
@@ -19,10 +22,10 @@ One customer scores 5; equal values share a score:
 
 >>> score_bounds([7])
 [7, 7, 7, 7]
->>> score_bounds([3, 3, 3, 9])
-[3, 3, 3, 9]
->>> [score(v, [3, 3, 3, 9]) for v in (3, 9)]
-[4, 5]
+>>> score_bounds([1, 1, 1, 2, 3, 4, 6])
+[2, 2, 4, 6]
+>>> [score(v, [2, 2, 4, 6]) for v in (1, 2, 3, 4, 6)]
+[1, 3, 3, 4, 5]
 
 No scored customer, no bounds and no score:
 
@@ -78,25 +81,23 @@ def score_bounds(values):
 
     >>> score_bounds([5, 1, 4, 2, 3, 6, 7, 8, 9, 10])
     [3, 5, 7, 9]
+    >>> score_bounds([3, 3, 3, 9])
+    [9, 9, 9, 9]
     """
     ordered = sorted(values)
     count = len(ordered)
     if not count:
         return None
+    highest = ordered[-1]
     bounds = []
-    position = 0  # values[:position] are at most ordered[position - 1]
+    position = 0  # ordered[position] is the first value with `position` values below it
     for level in range(1, QUINTILES):
-        # smallest value whose cumulative share exceeds level / 5:
-        # count(values <= v) * 5 > level * count
-        while True:
-            value = ordered[position]
-            end = position
-            while end < count and ordered[end] == value:
-                end += 1
-            if end * QUINTILES > level * count:
-                break
-            position = end
-        bounds.append(value)
+        # smallest value beating at least level / 5 of the customers
+        while position < count and position * QUINTILES < level * count:
+            position += 1
+            while 0 < position < count and ordered[position] == ordered[position - 1]:
+                position += 1
+        bounds.append(ordered[position] if position < count else highest)
     return bounds
 
 

@@ -1,0 +1,106 @@
+import datetime
+
+from odoo import Command, fields
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+FACT_FIELDS = [
+    "first_order_date",
+    "last_order_date",
+    "order_count",
+    "revenue",
+    "average_order_value",
+    "window_order_count",
+    "window_revenue",
+    "lifetime_value",
+]
+SCORE_FIELDS = ["recency_score", "frequency_score", "monetary_score", "rfm_segment", "value_class"]
+
+
+class CustomerCommon(BaseCommon):
+    """A company of its own, so that scores rank only the fixture's customers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].create({"name": "Customer Test Co"})
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=[cls.company.id]),
+        )
+        cls.env.user.company_ids |= cls.company
+        cls.env.user.company_id = cls.company
+        cls.product = cls.env["product.product"].create(
+            {"name": "Test Tea", "type": "service", "list_price": 100.0, "taxes_id": False}
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="cr_manager",
+            groups="base.group_user,customer_relationship.group_customer_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.user_customer = new_test_user(
+            cls.env,
+            login="cr_user",
+            groups="base.group_user,customer_relationship.group_customer_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.user_plain = new_test_user(
+            cls.env,
+            login="cr_plain",
+            groups="base.group_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    @classmethod
+    def _customer(cls, name, **vals):
+        return cls.env["res.partner"].create({"name": name, **vals})
+
+    @classmethod
+    def _order(cls, partner, amount, days_ago=0, confirm=True, company=None):
+        """A sales order of ``amount`` (untaxed), dated ``days_ago`` days back."""
+        company = company or cls.company
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_id": False,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        if confirm:
+            order.action_confirm()
+            order.date_order = fields.Datetime.now() - datetime.timedelta(days=days_ago)
+        return order
+
+    @staticmethod
+    def _day(days_ago):
+        """The (UTC) date of an order placed ``days_ago`` days back."""
+        return (fields.Datetime.now() - datetime.timedelta(days=days_ago)).date()
+
+    def _profile(self, partner, company=None):
+        return self.env["customer.profile"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)]
+        )
+
+    def _full_run(self, company=None):
+        return self.env["customer.profile"]._recompute_all(company or self.company)
+
+    def _snapshot(self, fields_list):
+        profiles = self.env["customer.profile"].search([("company_id", "=", self.company.id)])
+        return {p.partner_id.id: {f: p[f] for f in fields_list} for p in profiles}
