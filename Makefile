@@ -9,7 +9,7 @@ VENV := .venv
 HTTP_PORT ?= 8069
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench pot clean
 
 setup:
 	@bash $(BOOT) setup
@@ -37,6 +37,9 @@ lint:
 	@bash $(BOOT) setup
 	@[ -x $(VENV)/bin/pre-commit ] || $(VENV)/bin/python -m pip -q install pre-commit==4.7.0
 	@$(VENV)/bin/pre-commit run --all-files
+
+pot:
+	@bash $(BOOT) pot
 
 clean:
 	rm -rf .build $(VENV)

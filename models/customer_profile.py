@@ -165,7 +165,8 @@ class CustomerProfile(models.Model):
         for company in companies:
             self._recompute_all(company)
             if not self.env.registry.in_test_mode():
-                self.env.cr.commit()  # one company per transaction
+                # one company per transaction: a long run resumes where it stopped
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _recompute_all(self, companies):
@@ -274,7 +275,9 @@ class CustomerProfile(models.Model):
         self.env.flush_all()
         companies = self.env["res.company"].sudo().browse(company_ids)
         today = fields.Date.context_today(self)
-        windows = {c.id: today - datetime.timedelta(days=c.customer_scoring_window) for c in companies}
+        windows = {
+            c.id: today - datetime.timedelta(days=c.customer_scoring_window) for c in companies
+        }
         bounds = self.env["customer.scoring.run"].sudo()._last_bounds(company_ids)
         for company_id, window_start in windows.items():
             if company_id in bounds:

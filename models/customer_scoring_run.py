@@ -42,7 +42,8 @@ class CustomerScoringRun(models.Model):
                 values = bounds.get(key)
                 if values:
                     cuts = ", ".join(
-                        f"{score}: {bound}" for score, bound in zip(range(2, 6), values, strict=True)
+                        f"{score}: {bound}"
+                        for score, bound in zip(range(2, 6), values, strict=True)
                     )
                     lines.append(f"{label} ({cuts})")
             min_a, min_b = bounds.get("classes") or (None, None)

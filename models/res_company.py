@@ -61,8 +61,7 @@ class ResCompany(models.Model):
             if not 0 < company.customer_clv_lifespan <= 100:
                 raise ValidationError(
                     self.env._(
-                        "The expected customer lifespan must be more than 0 and at most "
-                        "100 years."
+                        "The expected customer lifespan must be more than 0 and at most 100 years."
                     )
                 )
             if not 0 < company.customer_clv_margin <= 100:

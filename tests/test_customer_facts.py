@@ -54,7 +54,12 @@ class TestCustomerFacts(CustomerCommon):
     def test_amount_change_on_confirmed_order(self):
         self.middle.order_line = [
             Command.create(
-                {"product_id": self.product.id, "price_unit": 50, "product_uom_qty": 2, "tax_id": False}
+                {
+                    "product_id": self.product.id,
+                    "price_unit": 50,
+                    "product_uom_qty": 2,
+                    "tax_id": False,
+                }
             )
         ]
         self.assertEqual(self._profile(self.customer).revenue, 700.0)

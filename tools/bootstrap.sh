@@ -6,6 +6,7 @@
 #   tools/bootstrap.sh config       write .build/odoo.cfg
 #   tools/bootstrap.sh testdb       fresh test database with every module (cached template)
 #   tools/bootstrap.sh demodb       create or update the demo database
+#   tools/bootstrap.sh pot [DB]     export i18n/<module>.pot of every module
 #   tools/bootstrap.sh odoo ARGS    run odoo with the project's configuration
 #
 # Everything it creates lives in .venv/ and .build/ (both git-ignored).
@@ -259,6 +260,32 @@ demodb() {
     fi
 }
 
+# Translation templates (i18n/<module>.pot) of every module of the project.
+# Odoo's exporter walks the module folder following links; the core's folder
+# is the repository root, which also holds .venv/ and .build/, so the core is
+# exported from a copy of its tracked files.
+pot() {
+    setup
+    pg
+    config
+    local db=${1:-$TEST_DB} clean="$BUILD/i18n-addons" m
+    rm -rf "$clean"
+    mkdir -p "$clean/$MODULE"
+    (cd "$ROOT" && git ls-files -co --exclude-standard | grep -v '^addons/' \
+        | while read -r f; do [ -f "$f" ] && echo "$f"; done \
+        | xargs cp --parents -t "$clean/$MODULE")
+    local paths="$ODOO_SRC/addons,$clean"
+    compgen -G "$ROOT/addons/*/__manifest__.py" >/dev/null && paths="$paths,$ROOT/addons"
+    for m in $(modules | tr , ' '); do
+        local dir="$ROOT"
+        [ "$m" = "$MODULE" ] || dir="$ROOT/addons/$m"
+        mkdir -p "$dir/i18n"
+        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" --addons-path="$paths" -d "$db" \
+            --i18n-export="$dir/i18n/$m.pot" --modules="$m" --stop-after-init --log-level=warn
+        say "wrote $dir/i18n/$m.pot"
+    done
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -268,6 +295,7 @@ case "$cmd" in
     testdb) testdb ;;
     demodb) demodb ;;
     modules) modules ;;
+    pot) pot "$@" ;;
     odoo) odoo "$@" ;;
     *) die "usage: $0 setup|pg|config|testdb|demodb|modules|odoo [ARGS]" ;;
 esac

@@ -1,5 +1,6 @@
 """Engine tests: plain unittest, no database, no Odoo import."""
 
+import datetime
 import doctest
 import itertools
 import unittest
@@ -54,8 +55,6 @@ class TestScores(unittest.TestCase):
         self.assertEqual(scores, sorted(scores))
 
     def test_dates_score_like_numbers(self):
-        import datetime
-
         days = [datetime.date(2026, 1, d) for d in (1, 5, 10, 20, 30)]
         bounds = rfm.score_bounds(days)
         self.assertEqual(rfm.score(datetime.date(2026, 1, 30), bounds), 5)
