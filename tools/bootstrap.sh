@@ -17,7 +17,8 @@ BUILD="$ROOT/.build"
 VENV="$ROOT/.venv"
 ODOO_SRC=${ODOO_SRC:-/opt/odoo/18.0}
 ODOO_ARCHIVE_URL=${ODOO_ARCHIVE_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}
-LOCAL_PGPORT=${CR_LOCAL_PGPORT:-54329}
+# each checkout gets its own local cluster, on a port derived from its path
+LOCAL_PGPORT=${CR_LOCAL_PGPORT:-$((54000 + 0x$(echo "$ROOT" | sha1sum | cut -c1-4) % 900))}
 TEST_DB=${TEST_DB:-customer_test}
 DEMO_DB=${DEMO_DB:-customer_demo}
 MODULE=customer_relationship
@@ -151,14 +152,17 @@ EOF
             --locale=C.UTF-8 >"$base/initdb.log" 2>&1 \
             || die "initdb failed, see $base/initdb.log"
     fi
-    if ! pg_isready -q -h localhost -p "$LOCAL_PGPORT"; then
+    local port="$LOCAL_PGPORT"
+    if "${as[@]}" "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        port=$(sed -n 4p "$data/postmaster.pid")  # already running: keep its port
+    else
         "${as[@]}" "$pgbin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
-            -o "-p $LOCAL_PGPORT -k $base -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            -o "-p $port -k $base -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
             start >/dev/null || die "PostgreSQL did not start, see $base/server.log"
     fi
     cat >"$pg_env_file" <<EOF
 DB_HOST=localhost
-DB_PORT=$LOCAL_PGPORT
+DB_PORT=$port
 DB_USER=odoo
 DB_PASSWORD=False
 EOF
@@ -213,7 +217,7 @@ source_hash() {
     (
         cd "$ROOT"
         git ls-files -co --exclude-standard 2>/dev/null \
-            | grep -Ev '(^|/)tests/.*\.py$|\.md$|^(tools|\.ci)/' \
+            | grep -Ev '(^|/)tests/.*\.py$|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml|prettier\.config\.cjs)$' \
             | sort | while read -r f; do [ -f "$f" ] && sha1sum "$f"; done
         modules
         echo "$ODOO_SRC"
