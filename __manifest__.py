@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "views/customer_profile_views.xml",
         "views/customer_scoring_run_views.xml",
+        "views/customer_event_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_relationship_menus.xml",

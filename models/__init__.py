@@ -2,6 +2,8 @@ from . import res_company
 from . import res_config_settings
 from . import customer_scoring_run
 from . import customer_profile
+from . import customer_event
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import account_move

@@ -517,9 +517,5 @@ class CustomerProfile(models.Model):
         orders = self.env["sale.order"].concat(*(order for order, _date in dated))
         orders.action_confirm()
         self.env.flush_all()
-        for order, date_order in dated:
-            self.env.cr.execute(
-                SQL("UPDATE sale_order SET date_order = %s WHERE id = %s", date_order, order.id)
-            )
-        self.env["sale.order"].invalidate_model(["date_order"])
+        self.env["sale.order"]._customer_demo_dates(dict(dated))
         return self._recompute_all(self.env["res.company"].search([]))

@@ -23,6 +23,9 @@ class ResPartner(models.Model):
     customer_profile_ids = fields.One2many(
         "customer.profile", "partner_id", string="Customer Profiles", readonly=True
     )
+    customer_event_ids = fields.One2many(
+        "customer.event", "partner_id", string="Timeline", readonly=True
+    )
     customer_profile_id = fields.Many2one(
         "customer.profile",
         string="Customer Profile",
@@ -89,6 +92,15 @@ class ResPartner(models.Model):
 
     def _search_customer_profile_id(self, operator, value):
         return [("commercial_partner_id.customer_profile_ids", operator, value)]
+
+    def action_open_customer_timeline(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_relationship.customer_event_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_type": 0}
+        return action
 
     def action_open_customer_profile(self):
         self.ensure_one()

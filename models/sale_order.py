@@ -1,4 +1,12 @@
-from odoo import models
+from odoo import api, fields, models
+
+# (state before, state after) -> timeline event type
+STATE_EVENTS = {
+    ("draft", "sent"): "quotation_sent",
+    ("draft", "sale"): "order_confirmed",
+    ("sent", "sale"): "order_confirmed",
+    ("sale", "cancel"): "order_cancelled",
+}
 
 
 class SaleOrder(models.Model):
@@ -23,10 +31,52 @@ class SaleOrder(models.Model):
             partners, companies = zip(*keys, strict=True)
             self.env["customer.profile"].sudo()._refresh_customers(partners, companies)
 
+    def _customer_event_values(self, event_type):
+        """Hook: the timeline row of this order for ``event_type``."""
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "event_type": event_type,
+            "res_model": self._name,
+            "res_id": self.id,
+            "date": fields.Datetime.now(),
+            "name": self.name,
+            "amount": self.amount_untaxed / (self.currency_rate or 1.0),
+        }
+
+    def _log_state_events(self, states_before):
+        vals_list = [
+            order._customer_event_values(STATE_EVENTS[states_before[order.id], order.state])
+            for order in self
+            if (states_before[order.id], order.state) in STATE_EVENTS
+        ]
+        self.env["customer.event"].sudo()._add_events(vals_list)
+
     def write(self, vals):
         if not self._CUSTOMER_FACT_FIELDS.intersection(vals):
             return super().write(vals)
         before = self._customer_fact_keys()
+        states_before = {order.id: order.state for order in self}
         result = super().write(vals)
+        if "state" in vals:
+            self._log_state_events(states_before)
         self._refresh_customer_facts(before | self._customer_fact_keys())
         return result
+
+    @api.model
+    def _customer_demo_dates(self, dates):
+        """Demo data: move orders, and their timeline rows, to ``dates``
+        ({order: datetime})."""
+        events = self.env["customer.event"].sudo()
+        for order, date in dates.items():
+            self.env.cr.execute(
+                "UPDATE sale_order SET date_order = %s WHERE id = %s", (date, order.id)
+            )
+            self.env.cr.execute(
+                "UPDATE customer_event SET date = %s WHERE res_model = 'sale.order' "
+                "AND res_id = %s",
+                (date, order.id),
+            )
+        self.invalidate_model(["date_order"])
+        events.invalidate_model(["date"])

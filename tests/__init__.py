@@ -5,4 +5,5 @@ from . import test_multi_company
 from . import test_security
 from . import test_settings
 from . import test_performance
+from . import test_timeline
 from . import test_ui

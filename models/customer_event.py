@@ -1,0 +1,106 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerEvent(models.Model):
+    """The customer timeline: one row per meaningful event about a customer.
+
+    Rows are written by the modules, never by hand, through
+    ``_add_events``, in the transaction of their cause. A cause (event type,
+    source record, customer) gives at most one row.
+    """
+
+    _name = "customer.event"
+    _description = "Customer Timeline Event"
+    _order = "date desc, id desc"
+    _rec_name = "name"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
+    event_type = fields.Selection(
+        [
+            ("quotation_sent", "Quotation sent"),
+            ("order_confirmed", "Order confirmed"),
+            ("order_cancelled", "Order cancelled"),
+            ("invoice_paid", "Invoice paid"),
+            ("handover", "Customer handover"),
+            ("mailing", "Personalised mail"),
+        ],
+        string="Type",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    name = fields.Char(string="Summary", readonly=True)
+    amount = fields.Monetary(readonly=True, help="In the company's currency.")
+    user_id = fields.Many2one(
+        "res.users", string="By", readonly=True, default=lambda self: self.env.user
+    )
+    res_model = fields.Char(string="Source Model", readonly=True, required=True)
+    res_id = fields.Many2oneReference(string="Source ID", model_field="res_model", readonly=True)
+    source_ref = fields.Reference(
+        selection="_selection_source_model", string="Source", compute="_compute_source_ref"
+    )
+
+    _sql_constraints = [
+        (
+            "cause_uniq",
+            "unique (event_type, res_model, res_id, partner_id)",
+            "This event is already on the customer's timeline.",
+        ),
+    ]
+
+    @api.model
+    def _selection_source_model(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_source_ref(self):
+        for event in self:
+            if event.res_model in self.env and event.res_id:
+                event.source_ref = f"{event.res_model},{event.res_id}"
+            else:
+                event.source_ref = False
+
+    @api.model
+    def _add_events(self, vals_list):
+        """Write timeline rows; return the ones created.
+
+        Each dict holds ``partner_id`` (its commercial partner is used),
+        ``company_id``, ``event_type``, ``res_model`` and ``res_id`` (the
+        cause), and optionally ``date``, ``name``, ``amount``, ``user_id``.
+        A row whose cause is already on the timeline, or twice in
+        ``vals_list``, is skipped, so callers may call it again safely.
+        Plugins add event types with ``selection_add`` on ``event_type``.
+        """
+        if not vals_list:
+            return self.browse()
+        partners = self.env["res.partner"].browse({vals["partner_id"] for vals in vals_list})
+        commercial = {partner.id: partner.commercial_partner_id.id for partner in partners}
+        rows = {}
+        for vals in vals_list:
+            vals = dict(vals, partner_id=commercial[vals["partner_id"]])
+            key = (vals["event_type"], vals["res_model"], vals["res_id"], vals["partner_id"])
+            rows.setdefault(key, vals)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT event_type, res_model, res_id, partner_id
+                  FROM customer_event
+                 WHERE (event_type, res_model, res_id, partner_id) IN %s
+                """,
+                tuple(rows),
+            )
+        )
+        for key in self.env.cr.fetchall():
+            rows.pop(tuple(key), None)
+        return self.sudo().create(list(rows.values())) if rows else self.browse()
