@@ -6,4 +6,5 @@ from . import test_security
 from . import test_settings
 from . import test_performance
 from . import test_timeline
+from . import test_value_ledger
 from . import test_ui
