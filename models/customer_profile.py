@@ -486,7 +486,8 @@ class CustomerProfile(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _demo_create_orders(self, plans, product_xmlids):
-        """Confirmed orders spread over the last two years, then a full run.
+        """Confirmed orders spread over the last two years, invoiced when
+        older than three weeks, then a full run.
 
         ``plans`` holds ``[partner xmlid, orders, first day ago, last day ago,
         average amount]``; amounts and dates vary deterministically.
@@ -518,4 +519,10 @@ class CustomerProfile(models.Model):
         orders.action_confirm()
         self.env.flush_all()
         self.env["sale.order"]._customer_demo_dates(dict(dated))
+        # invoice the orders older than three weeks, dated like their order
+        to_invoice = [(order, date) for order, date in dated if date < now - datetime.timedelta(21)]
+        for order, date in to_invoice:
+            invoice = order._create_invoices()
+            invoice.invoice_date = date.date()
+            invoice.action_post()
         return self._recompute_all(self.env["res.company"].search([]))
