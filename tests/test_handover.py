@@ -362,6 +362,29 @@ class TestHandover(CustomerCommon):
         with self.assertRaises(AccessError):
             self._handovers().with_user(self.user_customer).read(["name"])
 
+    def test_handovers_per_company(self):
+        self._wizard(self.succ_a).action_confirm()
+        other_company = self.env["res.company"].create({"name": "Handover Elsewhere Co"})
+        other_manager = new_test_user(
+            self.env,
+            login="ho_other_manager",
+            groups="base.group_user,customer_relationship.group_customer_manager",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        handovers = (
+            self.env["customer.handover"]
+            .with_user(other_manager)
+            .with_context(allowed_company_ids=other_company.ids)
+        )
+        self.assertFalse(handovers.search([("user_id", "=", self.leaver.id)]))
+        self.assertEqual(
+            self.env["customer.handover"]
+            .with_user(self.user_manager)
+            .search([("user_id", "=", self.leaver.id)]),
+            self._handovers(),
+        )
+
     def test_bad_input_changes_nothing(self):
         before = self._snapshot()
         lonely = new_test_user(

@@ -433,13 +433,13 @@ class CustomerHandoverWizard(models.TransientModel):
             }
         )
         successor_of = {customer.id: successor for customer, successor in plan.items()}
-        for key in ("contacts", "leads", "orders", "activities"):
+        for records in moves.values():
             per_successor = defaultdict(list)
-            for record in moves[key]:
+            for record in records:
                 customer_id = owner[(record._name, record.id)]
                 per_successor[successor_of[customer_id]].append(record.id)
             for successor, record_ids in per_successor.items():
-                moves[key].browse(record_ids).with_context(mail_activity_quick_update=True).write(
+                records.browse(record_ids).with_context(mail_activity_quick_update=True).write(
                     {"user_id": successor.id}
                 )
         handover.state = "done"
