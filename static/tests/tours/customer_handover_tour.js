@@ -76,3 +76,74 @@ registry.category("web_tour.tours").add("customer_relationship_handover_tour", {
     },
   ],
 });
+
+registry.category("web_tour.tours").add("customer_relationship_handover_mapping_tour", {
+  url: "/odoo/action-customer_relationship.customer_handover_wizard_action",
+  steps: () => [
+    {
+      content: "Choose the leaving salesperson",
+      trigger: ".modal .o_field_widget[name=user_id] input",
+      run: "edit Tour Leaver",
+    },
+    {
+      content: "Pick the leaver",
+      trigger: ".o-autocomplete--dropdown-item:contains('Tour Leaver')",
+      run: "click",
+    },
+    {
+      content: "Choose the successor",
+      trigger: ".modal .o_field_widget[name=successor_ids] input",
+      run: "edit Tour Successor",
+    },
+    {
+      content: "Pick the successor",
+      trigger: ".o-autocomplete--dropdown-item:contains('Tour Successor')",
+      run: "click",
+    },
+    {
+      content: "Split by chosen mapping",
+      trigger:
+        ".modal .o_field_widget[name=split_mode] label:contains('By chosen mapping')",
+      run: "click",
+    },
+    {
+      content: "The mapping is pre-filled with the successor",
+      trigger:
+        ".modal .o_field_widget[name=line_ids] tr:contains('Tour Mapping Second'):contains('Tour Successor')",
+    },
+    {
+      content: "Keep the second customer with the leaver",
+      trigger:
+        ".modal .o_field_widget[name=line_ids] tr:contains('Tour Mapping Second') .o_list_record_remove",
+      run: "click",
+    },
+    {
+      content: "The second customer is off the list",
+      trigger:
+        ".modal .o_field_widget[name=line_ids]:not(:contains('Tour Mapping Second')):contains('Tour Mapping First')",
+    },
+    {
+      content: "Preview",
+      trigger: ".modal button[name=action_preview]",
+      run: "click",
+    },
+    {
+      content: "The preview counts the two customers left",
+      trigger: ".modal .o_field_widget[name=customer_count]:contains('2')",
+    },
+    {
+      content: "and the first customer's quotation",
+      trigger: ".modal .o_field_widget[name=quotation_count]:contains('1')",
+    },
+    {
+      content: "Confirm",
+      trigger: ".modal button[name=action_confirm]",
+      run: "click",
+    },
+    {
+      content: "The handover lists the first customer, not the second",
+      trigger:
+        ".o_form_view .o_field_widget[name=line_ids]:not(:contains('Tour Mapping Second')) td:contains('Tour Mapping First')",
+    },
+  ],
+});
