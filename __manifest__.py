@@ -13,6 +13,8 @@
     "data": [
         "security/customer_relationship_security.xml",
         "security/ir.model.access.csv",
+        "security/customer_handover_security.xml",
+        "data/customer_handover_sequence.xml",
         "data/ir_cron_data.xml",
         "views/customer_profile_views.xml",
         "views/customer_scoring_run_views.xml",
@@ -20,10 +22,13 @@
         "views/customer_value_line_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/customer_handover_views.xml",
+        "wizard/customer_handover_wizard_views.xml",
         "views/customer_relationship_menus.xml",
     ],
     "demo": [
         "demo/customer_relationship_demo.xml",
+        "demo/customer_handover_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

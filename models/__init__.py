@@ -8,3 +8,5 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import customer_handover
+from . import customer_handover_line

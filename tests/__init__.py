@@ -8,3 +8,5 @@ from . import test_performance
 from . import test_timeline
 from . import test_value_ledger
 from . import test_ui
+from . import test_handover
+from . import test_handover_ui

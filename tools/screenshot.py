@@ -90,7 +90,7 @@ def main(pairs):
             data = call("Page.captureScreenshot", format="png")["data"]
             with open(out, "wb") as f:
                 f.write(base64.b64decode(data))
-            print(out)
+            sys.stdout.write(f"{out}\n")
     finally:
         browser.terminate()
 
