@@ -13,6 +13,7 @@
     "data": [
         "security/customer_relationship_security.xml",
         "security/ir.model.access.csv",
+        "security/customer_segment_security.xml",
         "data/ir_cron_data.xml",
         "views/customer_profile_views.xml",
         "views/customer_scoring_run_views.xml",
@@ -20,9 +21,13 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_relationship_menus.xml",
+        "data/customer_segment_mail_template.xml",
+        "views/customer_segment_views.xml",
+        "views/customer_segment_mail_wizard_views.xml",
     ],
     "demo": [
         "demo/customer_relationship_demo.xml",
+        "demo/customer_segment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -7,3 +7,7 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import res_partner_salutation
+from . import customer_segment
+from . import customer_segment_mailing
+from . import customer_segment_mailing_line
