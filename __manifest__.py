@@ -18,6 +18,7 @@
         "views/customer_profile_views.xml",
         "views/customer_scoring_run_views.xml",
         "views/customer_event_views.xml",
+        "views/customer_value_line_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_relationship_menus.xml",

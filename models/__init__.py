@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import customer_scoring_run
 from . import customer_profile
 from . import customer_event
+from . import customer_value_line
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

@@ -486,7 +486,9 @@ class CustomerProfile(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _demo_create_orders(self, plans, product_xmlids):
-        """Confirmed orders spread over the last two years, then a full run.
+        """Confirmed orders spread over the last two years, invoiced when
+        older than three weeks and paid when older than 45 days, then a
+        full run.
 
         ``plans`` holds ``[partner xmlid, orders, first day ago, last day ago,
         average amount]``; amounts and dates vary deterministically.
@@ -518,4 +520,25 @@ class CustomerProfile(models.Model):
         orders.action_confirm()
         self.env.flush_all()
         self.env["sale.order"]._customer_demo_dates(dict(dated))
+        # invoice the orders older than three weeks, dated like their order
+        to_invoice = [(order, date) for order, date in dated if date < now - datetime.timedelta(21)]
+        paid = {}
+        for order, date in to_invoice:
+            invoice = order._create_invoices()
+            invoice.invoice_date = date.date()
+            invoice.action_post()
+            if date < now - datetime.timedelta(45):
+                paid[invoice] = date + datetime.timedelta(days=14)
+        for invoice, date in paid.items():
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"payment_date": date.date()})._create_payments()
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE customer_event SET date = %s"
+                    " WHERE res_model = 'account.move' AND res_id = %s",
+                    date,
+                    invoice.id,
+                )
+            )
         return self._recompute_all(self.env["res.company"].search([]))

@@ -6,6 +6,7 @@ from . import test_security
 from . import test_settings
 from . import test_performance
 from . import test_timeline
+from . import test_value_ledger
 from . import test_ui
 from . import test_segment
 from . import test_segment_mailing

@@ -115,6 +115,16 @@ modules() {
     (IFS=,; echo "${mods[*]}")
 }
 
+# Modules that exist for the tests only (tests/addons/*): installed in the
+# test database, never in the demo database.
+test_modules() {
+    local mods=() m
+    for m in "$ROOT"/tests/addons/*/__manifest__.py; do
+        [ -f "$m" ] && mods+=("$(basename "$(dirname "$m")")")
+    done
+    (IFS=,; echo "${mods[*]}")
+}
+
 # ---------------------------------------------------------------- postgresql
 pg_env_file="$BUILD/pg.env"
 
@@ -177,6 +187,9 @@ config() {
     if compgen -G "$ROOT/addons/*/__manifest__.py" >/dev/null; then
         paths="$paths,$ROOT/addons"
     fi
+    if compgen -G "$ROOT/tests/addons/*/__manifest__.py" >/dev/null; then
+        paths="$paths,$ROOT/tests/addons"
+    fi
     cat >"$BUILD/odoo.cfg" <<EOF
 [options]
 addons_path = $paths
@@ -217,7 +230,7 @@ source_hash() {
     (
         cd "$ROOT"
         git ls-files -co --exclude-standard 2>/dev/null \
-            | grep -Ev '(^|/)tests/.*\.py$|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml|prettier\.config\.cjs)$' \
+            | grep -Ev '(^|/)tests/[^/]*\.py$|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml|prettier\.config\.cjs)$' \
             | sort | while read -r f; do [ -f "$f" ] && sha1sum "$f"; done
         modules
         echo "$ODOO_SRC"
@@ -233,6 +246,7 @@ testdb() {
     local tpl="${TEST_DB}_template" hash mods
     hash=$(source_hash)
     mods=$(modules)
+    [ -z "$(test_modules)" ] || mods="$mods,$(test_modules)"
     if ! db_exists "$tpl" || [ "$(cat "$BUILD/$tpl.hash" 2>/dev/null)" != "$hash" ]; then
         say "installing $mods with demo data into $tpl"
         drop_db "$tpl"

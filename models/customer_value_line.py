@@ -1,0 +1,149 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+
+class CustomerValueLine(models.Model):
+    """The customer value ledger: revenue and cost lines per customer.
+
+    A database view over every source of revenue or cost of a customer.
+    Each source is one SELECT returned by ``_value_line_sources``; a module
+    adds its own by inheriting this model and extending that method (and
+    ``source`` with ``selection_add``): the view is rebuilt when the module
+    is installed or updated. Reports read only this ledger.
+    """
+
+    _name = "customer.value.line"
+    _description = "Customer Value Ledger Line"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+    # flushed before the view is read; sources extend it with what they read
+    _depends = {
+        "account.move": ["move_type", "state"],
+        "account.move.line": [
+            "balance",
+            "company_id",
+            "date",
+            "display_type",
+            "move_id",
+            "parent_state",
+            "partner_id",
+            "product_id",
+            "product_uom_id",
+            "quantity",
+        ],
+        "product.product": ["product_tmpl_id", "standard_price"],
+        "product.template": ["type", "uom_id"],
+        "uom.uom": ["factor"],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(readonly=True)
+    source = fields.Selection(
+        [("invoice", "Invoiced revenue"), ("goods_cost", "Cost of goods sold")],
+        readonly=True,
+    )
+    revenue = fields.Monetary(readonly=True)
+    cost = fields.Monetary(readonly=True)
+    margin = fields.Monetary(readonly=True)
+    res_model = fields.Char(string="Source Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Source ID", model_field="res_model", readonly=True)
+
+    @api.model
+    def _value_line_sources(self):
+        """The SELECTs the ledger is made of (a list of ``odoo.tools.SQL``).
+
+        Each returns the columns ``line_id`` (unique within the source),
+        ``partner_id`` (commercial partner), ``company_id``, ``date``,
+        ``source`` (a key of the ``source`` selection), ``revenue``,
+        ``cost`` (both in the company currency), ``res_model`` and
+        ``res_id`` (the record the line comes from).
+        """
+        return [self._source_invoiced_revenue(), self._source_goods_cost()]
+
+    @api.model
+    def _source_invoiced_revenue(self):
+        """Untaxed amounts of posted customer invoices, credit notes negative."""
+        return SQL(
+            """
+            SELECT aml.id AS line_id, aml.partner_id, aml.company_id, aml.date,
+                   'invoice' AS source, -aml.balance AS revenue, 0 AS cost,
+                   'account.move' AS res_model, aml.move_id AS res_id
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+             WHERE aml.parent_state = 'posted'
+               AND aml.display_type = 'product'
+               AND aml.partner_id IS NOT NULL
+               AND am.move_type IN ('out_invoice', 'out_refund')
+            """
+        )
+
+    @api.model
+    def _source_goods_cost(self):
+        """Cost of the goods invoiced: quantity x the product's cost.
+
+        The cost is the product's cost price (``standard_price``) in the
+        invoice's company, whether or not stock valuation is in use, with the
+        quantity converted to the product's unit; credit notes count
+        negative. Services cost nothing here.
+        """
+        return SQL(
+            """
+            SELECT aml.id AS line_id, aml.partner_id, aml.company_id, aml.date,
+                   'goods_cost' AS source, 0 AS revenue,
+                   CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                     * aml.quantity / COALESCE(NULLIF(line_uom.factor, 0), 1)
+                     * COALESCE(product_uom.factor, 1)
+                     * COALESCE((pp.standard_price ->> aml.company_id::text)::numeric, 0)
+                     AS cost,
+                   'account.move' AS res_model, aml.move_id AS res_id
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN product_product pp ON pp.id = aml.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN uom_uom line_uom ON line_uom.id = aml.product_uom_id
+              LEFT JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
+             WHERE aml.parent_state = 'posted'
+               AND aml.display_type = 'product'
+               AND aml.partner_id IS NOT NULL
+               AND am.move_type IN ('out_invoice', 'out_refund')
+               AND pt.type = 'consu'
+            """
+        )
+
+    @api.model
+    def _value_line_query(self):
+        sources = self._value_line_sources()
+        return SQL(" UNION ALL ").join(
+            SQL(
+                """
+                SELECT (src.line_id::bigint * %(count)s + %(index)s) AS id,
+                       src.partner_id::integer AS partner_id,
+                       src.company_id::integer AS company_id,
+                       src.date::date AS date,
+                       src.source::varchar AS source,
+                       ROUND(src.revenue::numeric, 2) AS revenue,
+                       ROUND(src.cost::numeric, 2) AS cost,
+                       ROUND(src.revenue::numeric - src.cost::numeric, 2) AS margin,
+                       src.res_model::varchar AS res_model,
+                       src.res_id::integer AS res_id
+                  FROM (%(source)s) AS src
+                """,
+                count=len(sources),
+                index=index,
+                source=source,
+            )
+            for index, source in enumerate(sources)
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._value_line_query(),
+            )
+        )
