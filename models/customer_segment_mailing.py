@@ -194,7 +194,7 @@ class CustomerSegmentMailing(models.Model):
 
     @api.model
     def _skip_summary_text(self, reasons):
-        """"2 blacklisted, 1 without email" for a list of skip reasons."""
+        """ "2 blacklisted, 1 without email" for a list of skip reasons."""
         counts = Counter(reasons)
         phrases = {
             "no_email": lambda count: self.env._("%(count)s without email", count=count),

@@ -18,7 +18,11 @@ class CustomerSegmentMailingLine(models.Model):
         related="mailing_id.company_id", store=True, index=True, precompute=True
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
         ondelete="cascade",
     )
     email = fields.Char(readonly=True, help="The contact's email when the mailing was sent.")

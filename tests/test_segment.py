@@ -39,7 +39,10 @@ class TestSegment(CustomerCommon):
         cls.li = cls._customer("李娜", city="北京", country_id=cls.cn.id)
         cls.emily = cls._customer("Emily Clark", city="London", country_id=cls.uk.id)
         cls.james = cls._customer(
-            "James Miller", city="London", country_id=cls.uk.id, category_id=[Command.set(cls.tag.ids)]
+            "James Miller",
+            city="London",
+            country_id=cls.uk.id,
+            category_id=[Command.set(cls.tag.ids)],
         )
         cls.tom = cls._customer("Tom Lee", city="上海", country_id=cls.cn.id)  # never ordered
         for days_ago in (3, 20, 40, 60):
@@ -56,7 +59,7 @@ class TestSegment(CustomerCommon):
         return self.Segment.create({"name": "Test segment", "domain": str(domain), **vals})
 
     def _in_fixture(self, domain):
-        return self.env["res.partner"].search(domain + [("id", "in", self.fixture.ids)])
+        return self.env["res.partner"].search([*domain, ("id", "in", self.fixture.ids)])
 
     def test_count_equals_search(self):
         domains = [
@@ -135,8 +138,13 @@ class TestSegment(CustomerCommon):
         here = self._segment(domain)
         there = self._segment(domain, company_id=other.id)
         self.assertEqual(here._get_partners(), self.fixture - self.tom)
-        self.assertEqual(there.with_context(allowed_company_ids=[self.company.id, other.id])._get_partners(), self.tom)
-        self.assertEqual(there.with_context(allowed_company_ids=[self.company.id, other.id]).customer_count, 1)
+        self.assertEqual(
+            there.with_context(allowed_company_ids=[self.company.id, other.id])._get_partners(),
+            self.tom,
+        )
+        self.assertEqual(
+            there.with_context(allowed_company_ids=[self.company.id, other.id]).customer_count, 1
+        )
 
     @mute_logger("odoo.sql_db")
     def test_invalid_domains_refused(self):
@@ -158,7 +166,9 @@ class TestSegment(CustomerCommon):
             with self.subTest(label), self.assertRaises(ValidationError):
                 segment.write({"domain": domain})
         self.assertEqual(segment.domain, "[('city', '=', 'London')]")
-        self.assertEqual(segment.customer_count, self.env["res.partner"].search_count([("city", "=", "London")]))
+        self.assertEqual(
+            segment.customer_count, self.env["res.partner"].search_count([("city", "=", "London")])
+        )
 
     def test_message_names_the_problem(self):
         with self.assertRaisesRegex(ValidationError, "no_such_field"):
@@ -187,10 +197,10 @@ class TestSegment(CustomerCommon):
         with self.assertRaisesRegex(UserError, "x_removed_field"):
             stale.action_open_customers()
         with self.assertRaises(UserError):
-            self.env["customer.segment.mail.wizard"].create(
-                {"segment_id": stale.id}
-            ).action_send()
-        self.assertFalse(self.env["customer.segment.mailing"].search([("segment_id", "=", stale.id)]))
+            self.env["customer.segment.mail.wizard"].create({"segment_id": stale.id}).action_send()
+        self.assertFalse(
+            self.env["customer.segment.mailing"].search([("segment_id", "=", stale.id)])
+        )
         stale.name = "Renamed"  # other fields stay editable
         stale.active = False
         self.assertEqual(stale.name, "Renamed")
@@ -199,14 +209,14 @@ class TestSegment(CustomerCommon):
         segment = self._segment([("city", "=", "上海")])
         action = segment.action_open_customers()
         self.assertEqual(action["res_model"], "res.partner")
-        self.assertEqual(
-            self.env["res.partner"].search(action["domain"]), segment._get_partners()
-        )
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), segment._get_partners())
 
     @users("cr_user")
     def test_user_reads_manager_edits(self):
         segment = self._segment([("city", "=", "上海")]).with_user(self.env.user)
-        self.assertEqual(segment.customer_count, self.env["res.partner"].search_count([("city", "=", "上海")]))
+        self.assertEqual(
+            segment.customer_count, self.env["res.partner"].search_count([("city", "=", "上海")])
+        )
         with self.assertRaises(AccessError):
             self.env["customer.segment"].create({"name": "Mine", "domain": "[]"})
         with self.assertRaises(AccessError):

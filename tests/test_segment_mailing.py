@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import CustomerCommon
 
@@ -20,11 +20,13 @@ class TestSegmentMailing(CustomerCommon):
             "王伟", title=cls.mister.id, lang="zh_CN", email="wang.wei@example.com", **tagged_vals
         )
         cls.wei_wang = cls._customer(
-            "Wei Wang", title=cls.mister.id, lang="en_US", email="wei.wang@example.com", **tagged_vals
+            "Wei Wang",
+            title=cls.mister.id,
+            lang="en_US",
+            email="wei.wang@example.com",
+            **tagged_vals,
         )
-        cls.blacklisted = cls._customer(
-            "Blocked Buyer", email="blocked@example.com", **tagged_vals
-        )
+        cls.blacklisted = cls._customer("Blocked Buyer", email="blocked@example.com", **tagged_vals)
         cls.env["mail.blacklist"]._add("blocked@example.com")
         cls.no_email = cls._customer("No Mail Person", **tagged_vals)
         cls.bad_email = cls._customer("Bad Mail Person", email="not an email", **tagged_vals)
@@ -76,7 +78,9 @@ class TestSegmentMailing(CustomerCommon):
 
     def _send_with_wizard(self, user):
         action = self.segment.with_user(user).action_open_mail_wizard()
-        wizard_form = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        wizard_form = Form(
+            self.env[action["res_model"]].with_user(user).with_context(**action["context"])
+        )
         self.assertEqual(wizard_form.template_id, self.template)
         self.assertEqual(wizard_form.recipient_count, 2)
         self.assertEqual(wizard_form.skipped_count, 3)
@@ -86,7 +90,9 @@ class TestSegmentMailing(CustomerCommon):
         follower = self.user_manager.partner_id
         self.wang.message_subscribe(partner_ids=follower.ids)
         result = self._send_with_wizard(self.user_customer)
-        mailing = self.env["customer.segment.mailing"].search([("segment_id", "=", self.segment.id)])
+        mailing = self.env["customer.segment.mailing"].search(
+            [("segment_id", "=", self.segment.id)]
+        )
         self.assertRecordValues(
             mailing,
             [
@@ -107,7 +113,8 @@ class TestSegmentMailing(CustomerCommon):
         message = result["params"]["message"]
         self.assertEqual(
             message,
-            "2 mails queued, 3 skipped: 1 without email, 1 with an invalid email, 1 blacklisted.",
+            "Recipients: 2 queued, 3 skipped "
+            "(1 without email, 1 with an invalid email, 1 blacklisted).",
         )
         lines = {line.partner_id: line for line in mailing.line_ids}
         self.assertEqual(len(lines), 5)
@@ -171,7 +178,14 @@ class TestSegmentMailing(CustomerCommon):
             twin,
         )
         self.assertEqual(len(mailing.line_ids.message_id), 2)
-        self.assertEqual(len(self.env["mail.mail"].search([("mail_message_id", "in", mailing.line_ids.message_id.ids)])), 2)
+        self.assertEqual(
+            len(
+                self.env["mail.mail"].search(
+                    [("mail_message_id", "in", mailing.line_ids.message_id.ids)]
+                )
+            ),
+            2,
+        )
 
     def test_new_segment_members_after_sending(self):
         mailing = self.env["customer.segment.mailing"].create(
@@ -180,5 +194,56 @@ class TestSegmentMailing(CustomerCommon):
         mailing._send()
         late = self._customer("Late Joiner", email="late@example.com", category_id=self.tag.ids)
         mailing._send()
-        self.assertNotIn(late, mailing.line_ids.partner_id, "recipients are fixed at the first send")
+        self.assertNotIn(
+            late, mailing.line_ids.partner_id, "recipients are fixed at the first send"
+        )
         self.assertEqual(mailing.sent_count, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.ref("base.main_company")
+        cls.partner = cls.env["res.partner"].create(
+            {
+                "name": "Fang Wang",
+                "city": "Tour Hangzhou",
+                "email": "wang.fang@example.com",
+                "title": cls.env.ref("base.res_partner_title_madam").id,
+            }
+        )
+        cls.env["customer.profile"].create(
+            {
+                "partner_id": cls.partner.id,
+                "company_id": company.id,
+                "order_count": 8,
+                "revenue": 12000.0,
+                "recency_score": 5,
+                "frequency_score": 5,
+                "monetary_score": 5,
+                "rfm_segment": "champions",
+                "value_class": "a",
+            }
+        )
+        cls.segment = cls.env["customer.segment"].create(
+            {
+                "name": "Tour Champions in Hangzhou",
+                "company_id": company.id,
+                "domain": "[('customer_rfm_segment', '=', 'champions'),"
+                " ('city', '=', 'Tour Hangzhou')]",
+            }
+        )
+
+    def test_send_to_a_segment(self):
+        self.start_tour("/odoo", "customer_relationship_segment_tour", login="admin")
+        mailing = self.env["customer.segment.mailing"].search(
+            [("segment_id", "=", self.segment.id)]
+        )
+        self.assertEqual(mailing.sent_count, 1)
+        self.assertEqual(mailing.line_ids.partner_id, self.partner)
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", mailing.line_ids.message_id.id)]
+        )
+        self.assertIn("Dear Mrs. Wang", mail.body_html)

@@ -53,13 +53,13 @@ class CustomerSegmentMailWizard(models.TransientModel):
         mailing._send()
         if mailing.skipped_count:
             message = self.env._(
-                "%(sent)s mails queued, %(skipped)s skipped: %(reasons)s.",
+                "Recipients: %(sent)s queued, %(skipped)s skipped (%(reasons)s).",
                 sent=mailing.sent_count,
                 skipped=mailing.skipped_count,
                 reasons=mailing._skip_summary(),
             )
         else:
-            message = self.env._("%(sent)s mails queued.", sent=mailing.sent_count)
+            message = self.env._("Recipients: %(sent)s queued.", sent=mailing.sent_count)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
