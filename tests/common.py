@@ -5,17 +5,10 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
-FACT_FIELDS = [
-    "first_order_date",
-    "last_order_date",
-    "order_count",
-    "revenue",
-    "average_order_value",
-    "window_order_count",
-    "window_revenue",
-    "lifetime_value",
-]
+from ..models.customer_profile import FACT_COLUMNS
+
 SCORE_FIELDS = ["recency_score", "frequency_score", "monetary_score", "rfm_segment", "value_class"]
+FACT_FIELDS = [column for column in FACT_COLUMNS if column not in SCORE_FIELDS]
 
 
 class CustomerCommon(BaseCommon):
@@ -33,26 +26,25 @@ class CustomerCommon(BaseCommon):
         cls.product = cls.env["product.product"].create(
             {"name": "Test Tea", "type": "service", "list_price": 100.0, "taxes_id": False}
         )
-        cls.user_manager = new_test_user(
+        cls.user_manager = cls._user("cr_manager", "customer_relationship.group_customer_manager")
+        cls.user_customer = cls._user("cr_user", "customer_relationship.group_customer_user")
+        cls.user_plain = cls._user("cr_plain")
+
+    @classmethod
+    def _user(cls, login, *groups):
+        return new_test_user(
             cls.env,
-            login="cr_manager",
-            groups="base.group_user,customer_relationship.group_customer_manager",
+            login=login,
+            groups=",".join(("base.group_user", *groups)),
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
-        cls.user_customer = new_test_user(
-            cls.env,
-            login="cr_user",
-            groups="base.group_user,customer_relationship.group_customer_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.user_plain = new_test_user(
-            cls.env,
-            login="cr_plain",
-            groups="base.group_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+
+    @classmethod
+    def _setup_accounting(cls):
+        """A chart of accounts for the test company, to invoice and pay."""
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
         )
 
     @classmethod

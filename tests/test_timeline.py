@@ -8,9 +8,7 @@ class TestTimeline(CustomerCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", company=cls.company, install_demo=False
-        )
+        cls._setup_accounting()
         cls.customer = cls._customer("Chen Jing", is_company=True)
         cls.contact = cls._customer("Chen Jing's assistant", parent_id=cls.customer.id)
 

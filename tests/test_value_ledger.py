@@ -8,9 +8,7 @@ class TestValueLedger(CustomerCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", company=cls.company, install_demo=False
-        )
+        cls._setup_accounting()
         cls.goods = cls.env["product.product"].create(
             {"name": "Tea Tin", "type": "consu", "list_price": 50.0, "standard_price": 20.0}
         )

@@ -55,7 +55,8 @@ odoo_source() {
     if [ ! -f "$dest/odoo-bin" ]; then
         say "no Odoo source at $ODOO_SRC: downloading the official 18.0 archive"
         mkdir -p "$dest"
-        if ! curl -fsSL --retry 2 "$ODOO_ARCHIVE_URL" | tar -xz -C "$dest" --strip-components=1; then
+        if ! curl -fsSL --retry 2 "$ODOO_ARCHIVE_URL" 2>/dev/null \
+            | tar -xz -C "$dest" --strip-components=1 2>/dev/null; then
             rm -rf "$dest"
             die "Odoo 18.0 source not found at $ODOO_SRC and the archive could not be downloaded.
   Put an Odoo 18.0 community checkout (odoo/, addons/, setup.py, odoo-bin, requirements.txt)
