@@ -89,6 +89,18 @@ class CustomerSegment(models.Model):
                     )
                 ) from error
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_mailed(self):
+        mailed = self.filtered("mailing_ids")
+        if mailed:
+            raise UserError(
+                self.env._(
+                    "Segment %(segment)s was mailed: archive it instead, so that its "
+                    "mailings stay reviewable.",
+                    segment=mailed[0].name,
+                )
+            )
+
     # ------------------------------------------------------------------
     # Domain
     # ------------------------------------------------------------------

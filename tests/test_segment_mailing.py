@@ -187,6 +187,16 @@ class TestSegmentMailing(CustomerCommon):
             2,
         )
 
+    def test_mailed_segment_is_archived_not_deleted(self):
+        mailing = self.env["customer.segment.mailing"].create(
+            {"name": "Kept", "segment_id": self.segment.id, "template_id": self.template.id}
+        )
+        mailing._send()
+        with self.assertRaisesRegex(UserError, "archive it instead"):
+            self.segment.unlink()
+        self.segment.active = False
+        self.assertEqual(mailing.segment_id, self.segment)
+
     def test_new_segment_members_after_sending(self):
         mailing = self.env["customer.segment.mailing"].create(
             {"name": "Frozen", "segment_id": self.segment.id, "template_id": self.template.id}

@@ -24,8 +24,7 @@ registry.category("web_tour.tours").add("customer_relationship_segment_tour", {
         },
         {
             content: "One customer matches",
-            trigger:
-                "button[name=action_open_customers] .o_stat_value:contains('1')",
+            trigger: "button[name=action_open_customers] .o_stat_value:contains('1')",
         },
         {
             content: "Send a personalised mail",
