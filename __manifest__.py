@@ -14,8 +14,9 @@
         "security/customer_relationship_security.xml",
         "security/ir.model.access.csv",
         "security/customer_handover_security.xml",
-        "data/customer_handover_sequence.xml",
+        "security/customer_segment_security.xml",
         "data/ir_cron_data.xml",
+        "data/customer_handover_sequence.xml",
         "views/customer_profile_views.xml",
         "views/customer_scoring_run_views.xml",
         "views/customer_event_views.xml",
@@ -25,10 +26,14 @@
         "views/customer_handover_views.xml",
         "wizard/customer_handover_wizard_views.xml",
         "views/customer_relationship_menus.xml",
+        "data/customer_segment_mail_template.xml",
+        "views/customer_segment_views.xml",
+        "views/customer_segment_mail_wizard_views.xml",
     ],
     "demo": [
         "demo/customer_relationship_demo.xml",
         "demo/customer_handover_demo.xml",
+        "demo/customer_segment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

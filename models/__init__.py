@@ -10,3 +10,7 @@ from . import sale_order_line
 from . import account_move
 from . import customer_handover
 from . import customer_handover_line
+from . import res_partner_salutation
+from . import customer_segment
+from . import customer_segment_mailing
+from . import customer_segment_mailing_line

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 # Partner field -> customer.profile field shown on the partner for the
 # current company.
@@ -12,6 +13,9 @@ PROFILE_FIELDS = {
     "customer_lifetime_value": "lifetime_value",
     "customer_currency_id": "currency_id",
     "customer_rfm_score": "rfm_score",
+    "customer_recency_score": "recency_score",
+    "customer_frequency_score": "frequency_score",
+    "customer_monetary_score": "monetary_score",
     "customer_rfm_segment": "rfm_segment",
     "customer_value_class": "value_class",
 }
@@ -34,14 +38,24 @@ class ResPartner(models.Model):
         help="Facts of the commercial partner in the current company.",
     )
     customer_first_order_date = fields.Date(
-        string="First Order", compute="_compute_customer_profile"
+        string="First Order",
+        compute="_compute_customer_profile",
+        search="_search_customer_first_order_date",
     )
-    customer_last_order_date = fields.Date(string="Last Order", compute="_compute_customer_profile")
+    customer_last_order_date = fields.Date(
+        string="Last Order",
+        compute="_compute_customer_profile",
+        search="_search_customer_last_order_date",
+    )
     customer_days_since_last_order = fields.Integer(
-        string="Days Since Last Order", compute="_compute_customer_profile"
+        string="Days Since Last Order",
+        compute="_compute_customer_profile",
+        search="_search_customer_days_since_last_order",
     )
     customer_order_count = fields.Integer(
-        string="Confirmed Orders", compute="_compute_customer_profile"
+        string="Confirmed Orders",
+        compute="_compute_customer_profile",
+        search="_search_customer_order_count",
     )
     customer_currency_id = fields.Many2one(
         "res.currency", string="Customer Currency", compute="_compute_customer_profile"
@@ -50,27 +64,47 @@ class ResPartner(models.Model):
         string="Customer Revenue",
         currency_field="customer_currency_id",
         compute="_compute_customer_profile",
+        search="_search_customer_revenue",
     )
     customer_average_order_value = fields.Monetary(
         string="Average Order Value",
         currency_field="customer_currency_id",
         compute="_compute_customer_profile",
+        search="_search_customer_average_order_value",
     )
     customer_lifetime_value = fields.Monetary(
         string="Lifetime Value",
         currency_field="customer_currency_id",
         compute="_compute_customer_profile",
+        search="_search_customer_lifetime_value",
     )
     customer_rfm_score = fields.Char(string="RFM", compute="_compute_customer_profile")
+    customer_recency_score = fields.Integer(
+        string="R Score",
+        compute="_compute_customer_profile",
+        search="_search_customer_recency_score",
+    )
+    customer_frequency_score = fields.Integer(
+        string="F Score",
+        compute="_compute_customer_profile",
+        search="_search_customer_frequency_score",
+    )
+    customer_monetary_score = fields.Integer(
+        string="M Score",
+        compute="_compute_customer_profile",
+        search="_search_customer_monetary_score",
+    )
     customer_rfm_segment = fields.Selection(
         selection=lambda self: self.env["customer.profile"]._fields["rfm_segment"].selection,
         string="RFM Segment",
         compute="_compute_customer_profile",
+        search="_search_customer_rfm_segment",
     )
     customer_value_class = fields.Selection(
         selection=lambda self: self.env["customer.profile"]._fields["value_class"].selection,
         string="Value Class",
         compute="_compute_customer_profile",
+        search="_search_customer_value_class",
     )
 
     @api.depends("commercial_partner_id.customer_profile_ids")
@@ -92,6 +126,85 @@ class ResPartner(models.Model):
 
     def _search_customer_profile_id(self, operator, value):
         return [("commercial_partner_id.customer_profile_ids", operator, value)]
+
+    # Searching on the facts (segments, filters): a condition on the current
+    # company's profile of the commercial partner. A partner without a profile
+    # shows empty facts (0, not set) and matches when its empty value does, as
+    # the field displays it: "Revenue < 100" includes partners who never bought.
+    def _search_customer_fact(self, partner_field, operator, value):
+        profile_field = PROFILE_FIELDS[partner_field]
+        company = [("company_id", "=", self.env.company.id)]
+        domain = [
+            (
+                "commercial_partner_id.customer_profile_ids",
+                "any",
+                [*company, (profile_field, operator, value)],
+            )
+        ]
+        if self._customer_fact_matches_empty(partner_field, operator, value):
+            no_profile = [("commercial_partner_id.customer_profile_ids", "not any", company)]
+            domain = expression.OR([domain, no_profile])
+        return domain
+
+    def _customer_fact_matches_empty(self, partner_field, operator, value):
+        """Whether a partner without a profile (empty facts) meets the condition."""
+        field = self._fields[partner_field]
+        empty = 0 if field.type in ("integer", "float", "monetary") else False
+        if value is None:
+            value = False
+        if operator in ("=", "!="):
+            equal = empty == value or (not empty and not value)
+            return equal if operator == "=" else not equal
+        if operator in ("in", "not in"):
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            found = any(empty == item or (not empty and not item) for item in values)
+            return found if operator == "in" else not found
+        if operator in ("<", "<=", ">", ">=") and isinstance(empty, int):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                return False
+            return {
+                "<": empty < value,
+                "<=": empty <= value,
+                ">": empty > value,
+                ">=": empty >= value,
+            }[operator]
+        return operator in ("not like", "not ilike", "not =like", "not =ilike")
+
+    def _search_customer_first_order_date(self, operator, value):
+        return self._search_customer_fact("customer_first_order_date", operator, value)
+
+    def _search_customer_last_order_date(self, operator, value):
+        return self._search_customer_fact("customer_last_order_date", operator, value)
+
+    def _search_customer_days_since_last_order(self, operator, value):
+        return self._search_customer_fact("customer_days_since_last_order", operator, value)
+
+    def _search_customer_order_count(self, operator, value):
+        return self._search_customer_fact("customer_order_count", operator, value)
+
+    def _search_customer_revenue(self, operator, value):
+        return self._search_customer_fact("customer_revenue", operator, value)
+
+    def _search_customer_average_order_value(self, operator, value):
+        return self._search_customer_fact("customer_average_order_value", operator, value)
+
+    def _search_customer_lifetime_value(self, operator, value):
+        return self._search_customer_fact("customer_lifetime_value", operator, value)
+
+    def _search_customer_recency_score(self, operator, value):
+        return self._search_customer_fact("customer_recency_score", operator, value)
+
+    def _search_customer_frequency_score(self, operator, value):
+        return self._search_customer_fact("customer_frequency_score", operator, value)
+
+    def _search_customer_monetary_score(self, operator, value):
+        return self._search_customer_fact("customer_monetary_score", operator, value)
+
+    def _search_customer_rfm_segment(self, operator, value):
+        return self._search_customer_fact("customer_rfm_segment", operator, value)
+
+    def _search_customer_value_class(self, operator, value):
+        return self._search_customer_fact("customer_value_class", operator, value)
 
     def action_open_customer_timeline(self):
         self.ensure_one()

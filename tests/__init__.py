@@ -10,3 +10,5 @@ from . import test_value_ledger
 from . import test_ui
 from . import test_handover
 from . import test_handover_ui
+from . import test_segment
+from . import test_segment_mailing

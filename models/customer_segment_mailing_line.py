@@ -1,0 +1,46 @@
+from odoo import fields, models
+
+from .customer_segment_mailing import SKIP_REASONS
+
+
+class CustomerSegmentMailingLine(models.Model):
+    """A contact of a segment mailing: sent, pending or skipped with a reason."""
+
+    _name = "customer.segment.mailing.line"
+    _description = "Customer Segment Mailing Recipient"
+    _order = "mailing_id desc, state, id"
+    _rec_name = "partner_id"
+
+    mailing_id = fields.Many2one(
+        "customer.segment.mailing", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        related="mailing_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    email = fields.Char(readonly=True, help="The contact's email when the mailing was sent.")
+    state = fields.Selection(
+        [("pending", "To Send"), ("sent", "Sent"), ("skipped", "Skipped")],
+        required=True,
+        readonly=True,
+        default="pending",
+    )
+    skip_reason = fields.Selection(SKIP_REASONS, readonly=True)
+    message_id = fields.Many2one(
+        "mail.message", string="Message", readonly=True, ondelete="set null"
+    )
+
+    _sql_constraints = [
+        (
+            "mailing_partner_uniq",
+            "unique (mailing_id, partner_id)",
+            "A contact receives a mailing once.",
+        ),
+    ]
