@@ -295,6 +295,7 @@ pot() {
         | xargs cp --parents -t "$clean/$MODULE")
     local paths="$ODOO_SRC/addons,$clean"
     compgen -G "$ROOT/addons/*/__manifest__.py" >/dev/null && paths="$paths,$ROOT/addons"
+    compgen -G "$ROOT/tests/addons/*/__manifest__.py" >/dev/null && paths="$paths,$clean/$MODULE/tests/addons"
     for m in $(modules | tr , ' '); do
         local dir="$ROOT"
         [ "$m" = "$MODULE" ] || dir="$ROOT/addons/$m"
