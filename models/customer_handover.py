@@ -11,6 +11,16 @@ CUSTOMER_SCOPES = [
 ]
 
 
+def set_handover_counts(records):
+    """Set the totals of a handover or its wizard from their ``line_ids``."""
+    for record in records:
+        lines = record.line_ids
+        record.customer_count = len(lines)
+        record.opportunity_count = sum(lines.mapped("opportunity_count"))
+        record.quotation_count = sum(lines.mapped("quotation_count"))
+        record.activity_count = sum(lines.mapped("activity_count"))
+
+
 class CustomerHandover(models.Model):
     """A done handover of a salesperson's customers to one or more successors.
 
@@ -109,12 +119,7 @@ class CustomerHandover(models.Model):
         "line_ids.opportunity_count", "line_ids.quotation_count", "line_ids.activity_count"
     )
     def _compute_counts(self):
-        for handover in self:
-            lines = handover.line_ids
-            handover.customer_count = len(lines)
-            handover.opportunity_count = sum(lines.mapped("opportunity_count"))
-            handover.quotation_count = sum(lines.mapped("quotation_count"))
-            handover.activity_count = sum(lines.mapped("activity_count"))
+        set_handover_counts(self)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -21,6 +21,16 @@ PROFILE_FIELDS = {
 }
 
 
+def _fact_search(partner_field):
+    """The search method of the fact field ``partner_field``."""
+
+    def search(self, operator, value):
+        return self._search_customer_fact(partner_field, operator, value)
+
+    search.__name__ = f"_search_{partner_field}"
+    return search
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -170,41 +180,18 @@ class ResPartner(models.Model):
             }[operator]
         return operator in ("not like", "not ilike", "not =like", "not =ilike")
 
-    def _search_customer_first_order_date(self, operator, value):
-        return self._search_customer_fact("customer_first_order_date", operator, value)
-
-    def _search_customer_last_order_date(self, operator, value):
-        return self._search_customer_fact("customer_last_order_date", operator, value)
-
-    def _search_customer_days_since_last_order(self, operator, value):
-        return self._search_customer_fact("customer_days_since_last_order", operator, value)
-
-    def _search_customer_order_count(self, operator, value):
-        return self._search_customer_fact("customer_order_count", operator, value)
-
-    def _search_customer_revenue(self, operator, value):
-        return self._search_customer_fact("customer_revenue", operator, value)
-
-    def _search_customer_average_order_value(self, operator, value):
-        return self._search_customer_fact("customer_average_order_value", operator, value)
-
-    def _search_customer_lifetime_value(self, operator, value):
-        return self._search_customer_fact("customer_lifetime_value", operator, value)
-
-    def _search_customer_recency_score(self, operator, value):
-        return self._search_customer_fact("customer_recency_score", operator, value)
-
-    def _search_customer_frequency_score(self, operator, value):
-        return self._search_customer_fact("customer_frequency_score", operator, value)
-
-    def _search_customer_monetary_score(self, operator, value):
-        return self._search_customer_fact("customer_monetary_score", operator, value)
-
-    def _search_customer_rfm_segment(self, operator, value):
-        return self._search_customer_fact("customer_rfm_segment", operator, value)
-
-    def _search_customer_value_class(self, operator, value):
-        return self._search_customer_fact("customer_value_class", operator, value)
+    _search_customer_first_order_date = _fact_search("customer_first_order_date")
+    _search_customer_last_order_date = _fact_search("customer_last_order_date")
+    _search_customer_days_since_last_order = _fact_search("customer_days_since_last_order")
+    _search_customer_order_count = _fact_search("customer_order_count")
+    _search_customer_revenue = _fact_search("customer_revenue")
+    _search_customer_average_order_value = _fact_search("customer_average_order_value")
+    _search_customer_lifetime_value = _fact_search("customer_lifetime_value")
+    _search_customer_recency_score = _fact_search("customer_recency_score")
+    _search_customer_frequency_score = _fact_search("customer_frequency_score")
+    _search_customer_monetary_score = _fact_search("customer_monetary_score")
+    _search_customer_rfm_segment = _fact_search("customer_rfm_segment")
+    _search_customer_value_class = _fact_search("customer_value_class")
 
     def action_open_customer_timeline(self):
         self.ensure_one()

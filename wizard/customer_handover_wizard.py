@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.customer_handover import CUSTOMER_SCOPES, SPLIT_MODES
+from ..models.customer_handover import CUSTOMER_SCOPES, SPLIT_MODES, set_handover_counts
 
 OPEN_QUOTATION_STATES = ("draft", "sent")
 
@@ -140,12 +140,7 @@ class CustomerHandoverWizard(models.TransientModel):
         "line_ids.opportunity_count", "line_ids.quotation_count", "line_ids.activity_count"
     )
     def _compute_counts(self):
-        for wizard in self:
-            lines = wizard.line_ids
-            wizard.customer_count = len(lines)
-            wizard.opportunity_count = sum(lines.mapped("opportunity_count"))
-            wizard.quotation_count = sum(lines.mapped("quotation_count"))
-            wizard.activity_count = sum(lines.mapped("activity_count"))
+        set_handover_counts(self)
 
     # ------------------------------------------------------------------
     # What moves
