@@ -8,6 +8,9 @@ from odoo.tests import tagged
 
 from .common import LifecycleCommon
 
+# Queries of one evaluation of the test company moving its customers to Active
+QUERIES = 29
+
 
 @tagged("post_install", "-at_install")
 class TestLifecycleRules(LifecycleCommon):
@@ -288,3 +291,36 @@ class TestLifecycleRules(LifecycleCommon):
             self.State.with_user(self.user_customer).search([("partner_id", "=", partner.id)]),
             self._state(partner),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleQueries(LifecycleCommon):
+    def _fixture(self, count, prefix):
+        partners = self.env["res.partner"]
+        for index in range(count):
+            partner = self._customer(f"{prefix} {index}")
+            partners |= partner
+            self._order(partner, 100, days_ago=3)
+            self._order(partner, 100, days_ago=30)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return partners
+
+    def test_query_count_does_not_grow_with_customers(self):
+        """Set-based: evaluating 3 or 9 customers costs the same queries."""
+        self._fixture(1, "Warm")
+        self._evaluate()  # warm the caches (rules, stages, defaults)
+        self._fixture(3, "Few")
+        with self.assertQueryCount(__system__=QUERIES):
+            self._evaluate()
+        moved = self.env["customer.lifecycle.history"].search_count(
+            [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
+        )
+        self.assertEqual(moved, 4)
+        self._fixture(9, "Many")
+        with self.assertQueryCount(__system__=QUERIES):
+            self._evaluate()
+        moved = self.env["customer.lifecycle.history"].search_count(
+            [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
+        )
+        self.assertEqual(moved, 13)
