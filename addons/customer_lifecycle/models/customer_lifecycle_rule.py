@@ -24,7 +24,7 @@ class CustomerLifecycleRule(models.Model):
 
     sequence = fields.Integer(string="Priority", default=10, help="Lower runs first.")
     name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(string="Enabled", default=True)
     company_id = fields.Many2one(
         "res.company", help="Leave empty to apply the rule in every company."
     )
@@ -95,8 +95,10 @@ class CustomerLifecycleRule(models.Model):
         states = self.env["customer.lifecycle.state"]
         for rule in self:
             try:
-                rule.customer_count = states.search_count(rule._get_state_domain())
-            except (ValidationError, ValueError):
+                with self.env.cr.savepoint():
+                    rule.customer_count = states.search_count(rule._get_state_domain())
+            except (ValidationError, ValueError, TypeError, KeyError, PsycopgError):
+                # an invalid condition being typed in the form: counted once valid
                 rule.customer_count = 0
 
     # ------------------------------------------------------------------

@@ -18,7 +18,7 @@ class CustomerLifecycleStage(models.Model):
         readonly=True,
         copy=False,
     )
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(string="Enabled", default=True)
     fold = fields.Boolean(
         string="Folded in Kanban", help="Fold this stage in the lifecycle kanban."
     )
@@ -37,6 +37,7 @@ class CustomerLifecycleStage(models.Model):
         help="Days between entering the stage and the activity's deadline.",
     )
     log_on_timeline = fields.Boolean(
+        string="Log on Timeline",
         help="Write a row on the customer's timeline when a customer enters the stage.",
     )
 

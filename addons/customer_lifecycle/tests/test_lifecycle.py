@@ -250,6 +250,33 @@ class TestLifecycleRules(LifecycleCommon):
             set_based[partners[0].id], "new_customer", "one recent order: new customer"
         )
 
+    def test_company_rule_and_company_scope(self):
+        partner = self._customer("Two Companies Ltd")
+        other = self.env["res.company"].create({"name": "Other Lifecycle Co"})
+        self.env.user.company_ids |= other
+        self._order(partner, 100, days_ago=20)
+        self._order(partner, 100, days_ago=2)
+        self._order(partner, 100, days_ago=2, company=other)
+        self.env["customer.lifecycle.rule"].create(
+            {
+                "name": "Other company: any order makes a loyal customer",
+                "sequence": 1,
+                "stage_id": self.stages["loyal"].id,
+                "order_condition": "some",
+                "company_id": other.id,
+            }
+        )
+        self.State._evaluate(self.company | other)
+        self.assertEqual(self._stage(partner), self.stages["active"])
+        other_state = self.State.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", other.id)]
+        )
+        self.assertEqual(other_state.stage_id, self.stages["loyal"])
+        self.assertEqual(
+            partner.with_company(other).customer_lifecycle_stage_id, self.stages["loyal"]
+        )
+        self.assertEqual(partner.customer_lifecycle_stage_id, self.stages["active"])
+
     def test_invalid_rule_refused(self):
         vals = {"name": "Broken", "stage_id": self.stages["active"].id}
         Rule = self.env["customer.lifecycle.rule"]
