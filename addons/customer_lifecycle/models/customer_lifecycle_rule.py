@@ -50,10 +50,10 @@ class CustomerLifecycleRule(models.Model):
         [
             ("opportunity", "Has an open opportunity"),
             ("lead", "Has an open lead"),
-            ("none", "Has no open lead or opportunity"),
+            ("none", "Has no lead or opportunity left (all lost)"),
         ],
         string="Pipeline",
-        help="Open means active and not won.",
+        help="Open means active and not won; lost leads are archived, won ones stay.",
     )
     order_condition = fields.Selection(
         [("none", "No confirmed order"), ("some", "At least one confirmed order")],
@@ -148,10 +148,10 @@ class CustomerLifecycleRule(models.Model):
             domain.append(("profile_id", "=", False))
         elif self.order_condition == "some":
             domain.append(("profile_id", "!=", False))
-        if self.lead_condition:
-            lead_type = {"opportunity": "opportunity", "lead": "lead", "none": None}
-            operator = "not in" if self.lead_condition == "none" else "in"
-            domain.append(("id", operator, self._open_lead_query(lead_type[self.lead_condition])))
+        if self.lead_condition == "none":
+            domain.append(("id", "not in", self._open_lead_query(include_won=True)))
+        elif self.lead_condition:
+            domain.append(("id", "in", self._open_lead_query(self.lead_condition)))
         if self.min_order_count > 0:
             domain.append(
                 (
@@ -169,10 +169,16 @@ class CustomerLifecycleRule(models.Model):
         return domain
 
     @api.model
-    def _open_lead_query(self, lead_type=None):
+    def _open_lead_query(self, lead_type=None, include_won=False):
         """States whose customer has an open (active, not won) lead of ``lead_type``
-        (any type if None) in the state's company."""
+        (any type if None) in the state's company; any active one, won or not,
+        with ``include_won``."""
         type_filter = SQL("AND l.type = %s", lead_type) if lead_type else SQL()
+        won_filter = (
+            SQL()
+            if include_won
+            else SQL("AND NOT COALESCE(cs.is_won, FALSE) AND COALESCE(l.probability, 0) < 100")
+        )
         return SQL(
             """(SELECT s.id FROM customer_lifecycle_state s
                  WHERE EXISTS (
@@ -181,8 +187,8 @@ class CustomerLifecycleRule(models.Model):
                        LEFT JOIN crm_stage cs ON cs.id = l.stage_id
                       WHERE lp.commercial_partner_id = s.partner_id
                         AND l.company_id = s.company_id
-                        AND l.active AND NOT COALESCE(cs.is_won, FALSE)
-                        AND COALESCE(l.probability, 0) < 100 %s))""",
+                        AND l.active %s %s))""",
+            won_filter,
             type_filter,
         )
 

@@ -8,8 +8,10 @@ from odoo.tests import tagged
 
 from .common import LifecycleCommon
 
-# Queries of one evaluation of the test company moving its customers to Active
-QUERIES = 29
+# Queries of one evaluation of the test company moving its customers to Active:
+# state sync, then per pass (two: one moving, one finding nothing) a search per
+# default rule (9), and the move (history, states) of the first pass.
+QUERIES = 31
 
 
 @tagged("post_install", "-at_install")
@@ -97,6 +99,34 @@ class TestLifecycleRules(LifecycleCommon):
             }
         )
         self.assertEqual(self._stage(partner), self.stages["opportunity"])
+
+    def test_lost_and_won_opportunity(self):
+        lost, won = self._customer("Lost Deal Ltd"), self._customer("Won Deal Ltd")
+        leads = (
+            self.env["crm.lead"]
+            .with_env(self._with_events())
+            .create(
+                [
+                    {
+                        "name": "Deal",
+                        "type": "opportunity",
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                    }
+                    for partner in (lost, won)
+                ]
+            )
+        )
+        self.assertEqual(self._stage(lost), self.stages["opportunity"])
+        # lost: the pipeline is closed without an order, back to Prospect at once
+        leads[0].action_set_lost()
+        self.assertEqual(self._stage(lost), self.stages["prospect"])
+        # won: the customer stays an opportunity until the order is confirmed
+        leads[1].action_set_won()
+        self.assertEqual(self._stage(won), self.stages["opportunity"])
+        order = self._order(won, 100, confirm=False)
+        order.with_env(self._with_events()).action_confirm()
+        self.assertEqual(self._stage(won), self.stages["new_customer"])
 
     def test_rule_priority(self):
         partner = self._customer("Priority Ltd")
