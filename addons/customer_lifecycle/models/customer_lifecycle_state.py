@@ -105,6 +105,7 @@ class CustomerLifecycleState(models.Model):
     def write(self, vals):
         if "stage_id" not in vals or self.env.context.get("customer_lifecycle_rule_move"):
             return super().write(vals)
+        self.check_access("write")
         vals = dict(vals)
         stage = self.env["customer.lifecycle.stage"].browse(vals.pop("stage_id"))
         result = super().write(vals) if vals else True
@@ -114,11 +115,13 @@ class CustomerLifecycleState(models.Model):
         return result
 
     def action_lock(self):
+        self.check_access("write")
         self.sudo().with_context(customer_lifecycle_rule_move=True).write(
             {"locked": True, "locked_by_id": self.env.uid}
         )
 
     def action_unlock(self):
+        self.check_access("write")
         self.sudo().with_context(customer_lifecycle_rule_move=True).write(
             {"locked": False, "locked_by_id": False}
         )

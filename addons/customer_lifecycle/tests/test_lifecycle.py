@@ -335,8 +335,14 @@ class TestLifecycleRules(LifecycleCommon):
             )
         with self.assertRaises(AccessError):
             self.State.with_user(self.user_customer).action_evaluate_all()
+        plain_state = self._state(partner).with_user(self.user_plain)
         with self.assertRaises(AccessError):
-            self._state(partner).with_user(self.user_plain).read(["stage_id"])
+            plain_state.read(["stage_id"])
+        with self.assertRaises(AccessError):
+            plain_state.write({"stage_id": self.stages["loyal"].id})
+        with self.assertRaises(AccessError):
+            plain_state.action_lock()
+        self.assertEqual(self._stage(partner), self.stages["new_customer"])
         self.State.with_user(self.user_manager).action_evaluate_all()
         other = self.env["res.company"].create({"name": "Other Lifecycle Co"})
         self.State.create({"partner_id": partner.id, "company_id": other.id})
