@@ -197,11 +197,13 @@ class CustomerLifecycleRule(models.Model):
         since = fields.Datetime.now() - datetime.timedelta(days=days)
         return SQL(
             """(SELECT s.id FROM customer_lifecycle_state s
-                 WHERE (SELECT COUNT(*) FROM sale_order so
+                  JOIN (SELECT sp.commercial_partner_id AS partner_id, so.company_id
+                          FROM sale_order so
                           JOIN res_partner sp ON sp.id = so.partner_id
-                         WHERE sp.commercial_partner_id = s.partner_id
-                           AND so.company_id = s.company_id
-                           AND so.state = 'sale' AND so.date_order >= %s) >= %s)""",
+                         WHERE so.state = 'sale' AND so.date_order >= %s
+                         GROUP BY sp.commercial_partner_id, so.company_id
+                        HAVING COUNT(*) >= %s) o
+                    ON o.partner_id = s.partner_id AND o.company_id = s.company_id)""",
             since,
             count,
         )
