@@ -12,6 +12,8 @@ from .common import LifecycleCommon
 # state sync, then per pass (two: one moving, one finding nothing) a search per
 # default rule (9), and the move (history, states) of the first pass.
 QUERIES = 31
+# Queries of the per-event evaluation of one customer moving to Active.
+EVENT_QUERIES = 31
 
 
 @tagged("post_install", "-at_install")
@@ -387,3 +389,19 @@ class TestLifecycleQueries(LifecycleCommon):
             [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
         )
         self.assertEqual(moved, 13)
+
+    def test_per_event_query_count_does_not_grow_with_customers(self):
+        """Per event: moving one customer costs the same with 3 or 12 others."""
+        self._fixture(3, "Others")
+        self._evaluate()
+        events = self.State.with_env(self._with_events())
+        first = self._fixture(1, "First")
+        with self.assertQueryCount(__system__=EVENT_QUERIES):
+            events._evaluate_customers({(first.id, self.company.id)})
+        self.assertEqual(self._stage(first), self.stages["active"])
+        self._fixture(9, "More others")
+        self._evaluate()
+        second = self._fixture(1, "Second")
+        with self.assertQueryCount(__system__=EVENT_QUERIES):
+            events._evaluate_customers({(second.id, self.company.id)})
+        self.assertEqual(self._stage(second), self.stages["active"])
