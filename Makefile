@@ -25,9 +25,9 @@ run:
 test:
 	@bash $(BOOT) testdb
 	@cd .build && PYTHONPATH=../tools ../$(VENV)/bin/python -m pytest -p pytest_noskip \
-		-p no:cacheprovider --odoo-config=odoo.cfg --odoo-database=customer_test --odoo-http \
+		-p no:cacheprovider --confcutdir=. --odoo-config=odoo.cfg --odoo-database=customer_test --odoo-http \
 		-q -rfEs $(PYTEST_ARGS) addons/customer_relationship/tests \
-		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "$$d"; done)
+		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "../$$d"; done)
 
 bench:
 	@bash $(BOOT) setup && bash $(BOOT) pg && bash $(BOOT) config

@@ -1,0 +1,271 @@
+import ast
+import datetime
+
+from psycopg2 import Error as PsycopgError
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+
+class CustomerLifecycleRule(models.Model):
+    """Moves customers matching its conditions to its target stage.
+
+    Rules run in priority order (``sequence``); the first rule a customer
+    matches decides its stage for that pass. All conditions are combined
+    into one domain over ``customer.lifecycle.state`` (``_get_state_domain``)
+    so that a rule is evaluated for all customers by one search.
+    """
+
+    _name = "customer.lifecycle.rule"
+    _description = "Customer Lifecycle Rule"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(string="Priority", default=10, help="Lower runs first.")
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(string="Enabled", default=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to apply the rule in every company."
+    )
+    stage_id = fields.Many2one(
+        "customer.lifecycle.stage", string="Target Stage", required=True, ondelete="restrict"
+    )
+    source_stage_ids = fields.Many2many(
+        "customer.lifecycle.stage",
+        "customer_lifecycle_rule_source_stage_rel",
+        "rule_id",
+        "stage_id",
+        string="From Stages",
+        help="Only customers in one of these stages move; empty means from any stage.",
+    )
+    profile_domain = fields.Char(
+        string="Customer Facts Condition",
+        default="[]",
+        required=True,
+        help="A domain over the customer's facts (customer.profile): order count, "
+        "last order date, RFM segment, value class...",
+    )
+    lead_condition = fields.Selection(
+        [
+            ("opportunity", "Has an open opportunity"),
+            ("lead", "Has an open lead"),
+            ("none", "Has no lead or opportunity left (all lost)"),
+        ],
+        string="Pipeline",
+        help="Open means active and not won; lost leads are archived, won ones stay.",
+    )
+    order_condition = fields.Selection(
+        [("none", "No confirmed order"), ("some", "At least one confirmed order")],
+        string="Orders",
+    )
+    min_order_count = fields.Integer(
+        string="At Least N Orders", help="At least this many confirmed orders..."
+    )
+    order_period_days = fields.Integer(
+        string="In the Last M Days", default=365, help="...dated within this many days."
+    )
+    rfm_segments = fields.Char(
+        string="RFM Segments",
+        help="Comma-separated RFM segment keys, e.g. champions,loyal.",
+    )
+    inactive_days = fields.Integer(
+        string="Days Since Last Order Above",
+        help="Customers whose last confirmed order is more than this many days old.",
+    )
+    ordered_since_entered = fields.Boolean(
+        string="Ordered Since Entering the Stage",
+        help="A confirmed order dated on or after the day the customer entered its current stage.",
+    )
+    customer_count = fields.Integer(string="Matching Customers", compute="_compute_customer_count")
+
+    @api.depends(
+        "profile_domain",
+        "lead_condition",
+        "order_condition",
+        "min_order_count",
+        "order_period_days",
+        "rfm_segments",
+        "inactive_days",
+        "ordered_since_entered",
+        "source_stage_ids",
+        "company_id",
+    )
+    def _compute_customer_count(self):
+        states = self.env["customer.lifecycle.state"]
+        for rule in self:
+            try:
+                with self.env.cr.savepoint():
+                    rule.customer_count = states.search_count(rule._get_state_domain())
+            except (ValidationError, ValueError, TypeError, KeyError, PsycopgError):
+                # an invalid condition being typed in the form: counted once valid
+                rule.customer_count = 0
+
+    # ------------------------------------------------------------------
+    # Conditions
+    # ------------------------------------------------------------------
+    def _parse_profile_domain(self):
+        """The facts condition as a normalised domain; ValidationError if not one."""
+        self.ensure_one()
+        try:
+            domain = ast.literal_eval(self.profile_domain or "[]")
+        except (ValueError, SyntaxError) as error:
+            raise ValidationError(
+                self.env._(
+                    "Rule %(rule)s: the facts condition is not a domain (%(error)s).",
+                    rule=self.name,
+                    error=error,
+                )
+            ) from error
+        if not isinstance(domain, list) or not all(
+            (isinstance(term, (list, tuple)) and len(term) == 3) or term in ("&", "|", "!")
+            for term in domain
+        ):
+            raise ValidationError(
+                self.env._(
+                    "Rule %(rule)s: the facts condition must be a list of "
+                    "(field, operator, value) conditions.",
+                    rule=self.name,
+                )
+            )
+        return expression.normalize_domain(domain) if domain else []
+
+    def _segment_keys(self):
+        return [key.strip() for key in (self.rfm_segments or "").split(",") if key.strip()]
+
+    def _get_state_domain(self):
+        """Domain over ``customer.lifecycle.state`` of the customers this rule moves."""
+        self.ensure_one()
+        domain = [("stage_id", "!=", False)]
+        profile_domain = self._parse_profile_domain()
+        if profile_domain:
+            domain.append(("profile_id", "any", profile_domain))
+        if self.company_id:
+            domain.append(("company_id", "=", self.company_id.id))
+        if self.source_stage_ids:
+            domain.append(("stage_id", "in", self.source_stage_ids.ids))
+        if self.order_condition == "none":
+            domain.append(("profile_id", "=", False))
+        elif self.order_condition == "some":
+            domain.append(("profile_id", "!=", False))
+        if self.lead_condition == "none":
+            domain.append(("id", "not in", self._open_lead_query(include_won=True)))
+        elif self.lead_condition:
+            domain.append(("id", "in", self._open_lead_query(self.lead_condition)))
+        if self.min_order_count > 0:
+            domain.append(
+                (
+                    "id",
+                    "in",
+                    self._recent_orders_query(self.min_order_count, self.order_period_days),
+                )
+            )
+        if self.rfm_segments:
+            domain.append(("profile_id.rfm_segment", "in", self._segment_keys()))
+        if self.inactive_days > 0:
+            domain.append(("profile_id.days_since_last_order", ">", self.inactive_days))
+        if self.ordered_since_entered:
+            domain.append(("id", "in", self._ordered_since_entered_query()))
+        return domain
+
+    @api.model
+    def _open_lead_query(self, lead_type=None, include_won=False):
+        """States whose customer has an open (active, not won) lead of ``lead_type``
+        (any type if None) in the state's company; any active one, won or not,
+        with ``include_won``."""
+        type_filter = SQL("AND l.type = %s", lead_type) if lead_type else SQL()
+        won_filter = (
+            SQL()
+            if include_won
+            else SQL("AND NOT COALESCE(cs.is_won, FALSE) AND COALESCE(l.probability, 0) < 100")
+        )
+        return SQL(
+            """(SELECT s.id FROM customer_lifecycle_state s
+                 WHERE EXISTS (
+                     SELECT 1 FROM crm_lead l
+                       JOIN res_partner lp ON lp.id = l.partner_id
+                       LEFT JOIN crm_stage cs ON cs.id = l.stage_id
+                      WHERE lp.commercial_partner_id = s.partner_id
+                        AND l.company_id = s.company_id
+                        AND l.active %s %s))""",
+            won_filter,
+            type_filter,
+        )
+
+    @api.model
+    def _recent_orders_query(self, count, days):
+        since = fields.Datetime.now() - datetime.timedelta(days=days)
+        return SQL(
+            """(SELECT s.id FROM customer_lifecycle_state s
+                  JOIN (SELECT sp.commercial_partner_id AS partner_id, so.company_id
+                          FROM sale_order so
+                          JOIN res_partner sp ON sp.id = so.partner_id
+                         WHERE so.state = 'sale' AND so.date_order >= %s
+                         GROUP BY sp.commercial_partner_id, so.company_id
+                        HAVING COUNT(*) >= %s) o
+                    ON o.partner_id = s.partner_id AND o.company_id = s.company_id)""",
+            since,
+            count,
+        )
+
+    @api.model
+    def _ordered_since_entered_query(self):
+        return SQL(
+            """(SELECT s.id FROM customer_lifecycle_state s
+                  JOIN customer_profile p
+                    ON p.partner_id = s.partner_id AND p.company_id = s.company_id
+                 WHERE p.last_order_date >= s.date_entered::date)"""
+        )
+
+    @api.constrains(
+        "profile_domain",
+        "rfm_segments",
+        "min_order_count",
+        "order_period_days",
+        "inactive_days",
+        "stage_id",
+        "source_stage_ids",
+    )
+    def _check_conditions(self):
+        segments = dict(self.env["customer.profile"]._fields["rfm_segment"].selection)
+        for rule in self:
+            unknown = [key for key in rule._segment_keys() if key not in segments]
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: unknown RFM segments %(keys)s; use %(known)s.",
+                        rule=rule.name,
+                        keys=", ".join(unknown),
+                        known=", ".join(segments),
+                    )
+                )
+            if rule.min_order_count < 0 or rule.inactive_days < 0:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s: counts and days cannot be negative.", rule=rule.name)
+                )
+            if rule.min_order_count and rule.order_period_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the order period must be at least one day.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.stage_id in rule.source_stage_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the target stage cannot be one of its source stages.",
+                        rule=rule.name,
+                    )
+                )
+            domain = rule._get_state_domain()
+            try:
+                with self.env.cr.savepoint():
+                    self.env["customer.lifecycle.state"].sudo().search_count(domain, limit=1)
+            except (ValueError, TypeError, KeyError, AssertionError, PsycopgError) as error:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s cannot be evaluated: %(error)s",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error

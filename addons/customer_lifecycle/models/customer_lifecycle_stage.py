@@ -1,0 +1,102 @@
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CustomerLifecycleStage(models.Model):
+    """A stage of the customer lifecycle (prospect, active, churned...)."""
+
+    _name = "customer.lifecycle.stage"
+    _description = "Customer Lifecycle Stage"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        help="Technical key of the default stages, used by the default rules and reports.",
+        readonly=True,
+        copy=False,
+    )
+    active = fields.Boolean(string="Enabled", default=True)
+    fold = fields.Boolean(
+        string="Folded in Kanban", help="Fold this stage in the lifecycle kanban."
+    )
+    color = fields.Integer()
+    description = fields.Text(translate=True)
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity on Entry",
+        domain="['|', ('res_model', '=', False), ('res_model', '=', 'res.partner')]",
+        help="Schedule this activity for the customer's salesperson when a customer "
+        "enters the stage.",
+    )
+    activity_delay = fields.Integer(
+        string="Activity Due in (Days)",
+        default=3,
+        help="Days between entering the stage and the activity's deadline.",
+    )
+    log_on_timeline = fields.Boolean(
+        string="Log on Timeline",
+        help="Write a row on the customer's timeline when a customer enters the stage.",
+    )
+
+    _sql_constraints = [
+        ("code_uniq", "unique (code)", "Two lifecycle stages cannot share a technical code."),
+        (
+            "activity_delay_positive",
+            "CHECK (activity_delay >= 0)",
+            "The activity delay cannot be negative.",
+        ),
+    ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_default(self):
+        if self.filtered("code"):
+            raise UserError(
+                self.env._("Default lifecycle stages cannot be deleted; archive them instead.")
+            )
+
+    @api.model
+    def _get_by_code(self, code):
+        return self.with_context(active_test=False).search([("code", "=", code)], limit=1)
+
+    @api.model
+    def _default_stage(self):
+        """The stage of a customer no rule has moved yet."""
+        return self._get_by_code("prospect") or self.search([], limit=1)
+
+    def _on_enter(self, histories):
+        """Hook: side effects of customers entering ``self`` (one stage).
+
+        ``histories`` are the history rows just opened. Schedules the
+        stage's activity for each customer's salesperson and writes the
+        timeline rows. Extend it to add effects; call ``super()``.
+        """
+        self.ensure_one()
+        if self.activity_type_id:
+            self._schedule_entry_activities(histories)
+        if self.log_on_timeline:
+            self.env["customer.event"].sudo()._add_events(
+                [history._timeline_event_values() for history in histories]
+            )
+
+    def _schedule_entry_activities(self, histories):
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        deadline = fields.Date.context_today(self) + datetime.timedelta(days=self.activity_delay)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": history.partner_id.id,
+                "activity_type_id": self.activity_type_id.id,
+                "user_id": history.partner_id.user_id.id,
+                "date_deadline": deadline,
+                "summary": self.env._(
+                    "Customer entered lifecycle stage %(stage)s", stage=self.name
+                ),
+            }
+            for history in histories
+            if history.partner_id.user_id
+        ]
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)

@@ -1,0 +1,406 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# A customer moves at most once per pass; passes repeat until nothing moves.
+MAX_PASSES = 10
+
+
+class CustomerLifecycleState(models.Model):
+    """The lifecycle stage of one customer (commercial partner) in one company."""
+
+    _name = "customer.lifecycle.state"
+    _description = "Customer Lifecycle Stage of a Customer"
+    _order = "date_entered desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    profile_id = fields.Many2one(
+        "customer.profile",
+        string="Customer Profile",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The customer's facts in the company; linked at each evaluation.",
+    )
+    stage_id = fields.Many2one(
+        "customer.lifecycle.stage",
+        string="Stage",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self.env["customer.lifecycle.stage"]._default_stage(),
+    )
+    date_entered = fields.Datetime(
+        string="In Stage Since", readonly=True, default=fields.Datetime.now
+    )
+    locked = fields.Boolean(
+        readonly=True, help="Rules do not move a locked customer; set by manual moves."
+    )
+    locked_by_id = fields.Many2one("res.users", string="Locked By", readonly=True)
+    moved_by_user_id = fields.Many2one("res.users", string="Moved by User", readonly=True)
+    moved_by_rule_id = fields.Many2one(
+        "customer.lifecycle.rule", string="Moved by Rule", readonly=True, ondelete="set null"
+    )
+    history_ids = fields.One2many(
+        "customer.lifecycle.history", "state_id", string="History", readonly=True
+    )
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    country_id = fields.Many2one(related="partner_id.country_id")
+    rfm_segment = fields.Selection(related="profile_id.rfm_segment")
+    value_class = fields.Selection(related="profile_id.value_class")
+    order_count = fields.Integer(related="profile_id.order_count")
+    last_order_date = fields.Date(related="profile_id.last_order_date")
+    color = fields.Integer(related="stage_id.color")
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique (partner_id, company_id)",
+            "A customer has one lifecycle stage per company.",
+        ),
+    ]
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """States created through the ORM (evaluation creates them in SQL) get
+        their first history row too."""
+        states = super().create(vals_list)
+        self.env["customer.lifecycle.history"].sudo().create(
+            [
+                {
+                    "state_id": state.id,
+                    "partner_id": state.partner_id.id,
+                    "company_id": state.company_id.id,
+                    "stage_id": state.stage_id.id,
+                    "date_entered": state.date_entered,
+                }
+                for state in states
+            ]
+        )
+        return states
+
+    # ------------------------------------------------------------------
+    # Manual moves
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if "stage_id" not in vals or self.env.context.get("customer_lifecycle_rule_move"):
+            return super().write(vals)
+        self.check_access("write")
+        vals = dict(vals)
+        stage = self.env["customer.lifecycle.stage"].browse(vals.pop("stage_id"))
+        result = super().write(vals) if vals else True
+        self.filtered(lambda state: state.stage_id != stage)._move_to(
+            stage, user=self.env.user, lock=True
+        )
+        return result
+
+    def action_lock(self):
+        self.check_access("write")
+        self.sudo().with_context(customer_lifecycle_rule_move=True).write(
+            {"locked": True, "locked_by_id": self.env.uid}
+        )
+
+    def action_unlock(self):
+        self.check_access("write")
+        self.sudo().with_context(customer_lifecycle_rule_move=True).write(
+            {"locked": False, "locked_by_id": False}
+        )
+
+    # ------------------------------------------------------------------
+    # Moves
+    # ------------------------------------------------------------------
+    def _move_to(self, stage, rule=None, user=None, lock=False):
+        """Move ``self`` to ``stage``: close the open history rows, open new
+        ones, update the states, then run the stage's entry effects.
+
+        A fixed number of queries whatever the number of customers.
+        """
+        if not self:
+            return self.env["customer.lifecycle.history"]
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE customer_lifecycle_history
+                   SET date_left = %(now)s,
+                       next_stage_id = %(stage)s,
+                       duration = ROUND(EXTRACT(EPOCH FROM (%(now)s - date_entered))::numeric
+                                        / 86400, 2)
+                 WHERE state_id = ANY(%(ids)s) AND date_left IS NULL
+                """,
+                now=now,
+                stage=stage.id,
+                ids=self.ids,
+            )
+        )
+        self.env["customer.lifecycle.history"].invalidate_model(
+            ["date_left", "next_stage_id", "duration"]
+        )
+        histories = (
+            self.env["customer.lifecycle.history"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "state_id": state.id,
+                        "partner_id": state.partner_id.id,
+                        "company_id": state.company_id.id,
+                        "from_stage_id": state.stage_id.id,
+                        "stage_id": stage.id,
+                        "date_entered": now,
+                        "rule_id": rule.id if rule else False,
+                        "user_id": user.id if user else False,
+                    }
+                    for state in self
+                ]
+            )
+        )
+        vals = {
+            "stage_id": stage.id,
+            "date_entered": now,
+            "moved_by_rule_id": rule.id if rule else False,
+            "moved_by_user_id": user.id if user else False,
+        }
+        if lock:
+            vals.update(locked=True, locked_by_id=user.id if user else False)
+        self.sudo().with_context(customer_lifecycle_rule_move=True).write(vals)
+        stage._on_enter(histories)
+        return histories
+
+    # ------------------------------------------------------------------
+    # Evaluation
+    # ------------------------------------------------------------------
+    @api.model
+    def action_evaluate_all(self):
+        """Manager button: evaluate the lifecycle rules for every customer."""
+        if not self.env.user.has_group("customer_relationship.group_customer_manager"):
+            raise AccessError(
+                self.env._("Only customer relationship managers can run the lifecycle rules.")
+            )
+        moved = self.sudo()._evaluate(self.env.companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Lifecycle rules applied"),
+                "message": self.env._("%(count)s customers changed stage.", count=moved),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_evaluate(self):
+        for company in self.env["res.company"].search([]):
+            self._evaluate(company)
+            if not self.env.registry.in_test_mode():
+                # one company per transaction
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _evaluate_customers(self, keys):
+        """Per-event evaluation of the (commercial partner, company) pairs ``keys``."""
+        keys = {(partner, company) for partner, company in keys if partner and company}
+        if not keys or self.env.context.get("customer_lifecycle_no_event"):
+            return 0
+        partner_ids = list({partner for partner, _company in keys})
+        companies = self.env["res.company"].browse({company for _partner, company in keys})
+        return self._evaluate(companies, partner_ids=partner_ids)
+
+    @api.model
+    def _evaluate(self, companies, partner_ids=None):
+        """Apply the rules to the customers of ``companies`` (all, or those in
+        ``partner_ids``), set-based: per rule and pass one search over the
+        states and one bulk move per target stage. Returns the number of moves.
+        """
+        states = self.sudo()
+        states._sync_states(companies, partner_ids)
+        rules = self.env["customer.lifecycle.rule"].search(
+            [("company_id", "in", [False, *companies.ids])]
+        )
+        moved = 0
+        for company in companies:
+            company_rules = rules.filtered(
+                lambda rule, company=company: rule.company_id in (company, company.browse())
+            )
+            scope = [("company_id", "=", company.id), ("locked", "=", False)]
+            if partner_ids is not None:
+                scope.append(("partner_id", "in", partner_ids))
+            for _pass in range(MAX_PASSES):
+                pass_moves = states._evaluate_pass(company_rules, scope)
+                moved += pass_moves
+                if not pass_moves:
+                    break
+        return moved
+
+    @api.model
+    def _evaluate_pass(self, rules, scope):
+        decided = set()
+        moves = {}
+        for rule in rules:
+            matched = self.search(scope + rule._get_state_domain())
+            matched = matched.filtered(lambda state: state.id not in decided)
+            decided.update(matched.ids)
+            to_move = matched.filtered(lambda state, rule=rule: state.stage_id != rule.stage_id)
+            if to_move:
+                moves[rule] = to_move
+        for rule, states in moves.items():
+            states._move_to(rule.stage_id, rule=rule)
+        return sum(len(states) for states in moves.values())
+
+    @api.model
+    def _sync_states(self, companies, partner_ids=None):
+        """Create the missing states (customers with orders or open pipeline in
+        a company) in the default stage, with their first history row, and
+        link every state to its customer profile."""
+        self.env.flush_all()
+        stage = self.env["customer.lifecycle.stage"]._default_stage()
+        partner_filter = SQL("AND %s = ANY(%s)", SQL.identifier("c", "partner_id"), partner_ids)
+        if partner_ids is None:
+            partner_filter = SQL()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH c AS (
+                    SELECT p.partner_id, p.company_id FROM customer_profile p
+                     WHERE p.company_id = ANY(%(companies)s)
+                    UNION
+                    SELECT lp.commercial_partner_id, l.company_id FROM crm_lead l
+                      JOIN res_partner lp ON lp.id = l.partner_id
+                     WHERE l.active AND l.company_id = ANY(%(companies)s)
+                ),
+                new AS (
+                    INSERT INTO customer_lifecycle_state (
+                        partner_id, company_id, stage_id, date_entered, locked,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT c.partner_id, c.company_id, %(stage)s, %(now)s, FALSE,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM c
+                     WHERE TRUE %(partner_filter)s
+                    ON CONFLICT (partner_id, company_id) DO NOTHING
+                    RETURNING id, partner_id, company_id
+                )
+                INSERT INTO customer_lifecycle_history (
+                    state_id, partner_id, company_id, stage_id, date_entered,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT new.id, new.partner_id, new.company_id, %(stage)s, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM new
+                """,
+                companies=companies.ids,
+                stage=stage.id,
+                now=now,
+                uid=self.env.uid,
+                partner_filter=partner_filter,
+            )
+        )
+        scope = SQL("AND s.partner_id = ANY(%s)", partner_ids) if partner_ids else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE customer_lifecycle_state s
+                   SET profile_id = p.id
+                  FROM customer_lifecycle_state s2
+                  LEFT JOIN customer_profile p
+                    ON p.partner_id = s2.partner_id AND p.company_id = s2.company_id
+                 WHERE s2.id = s.id AND s.company_id = ANY(%s)
+                   AND s.profile_id IS DISTINCT FROM p.id %s
+                """,
+                companies.ids,
+                scope,
+            )
+        )
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_setup(self):
+        """Customers in every stage: pipeline for two new partners, the rules
+        over the core's demo customers, an order winning a churned customer
+        back, and two manual, locked moves."""
+        company = self.env.ref("base.main_company")
+        stage = self.env.ref
+        partners = self.env["res.partner"].create(
+            [
+                {"name": "钱芳", "city": "南京", "country_id": stage("base.cn").id},
+                {"name": "孙浩", "city": "成都", "country_id": stage("base.cn").id},
+                {"name": "Olivia Harris", "city": "Leeds", "country_id": stage("base.uk").id},
+            ]
+        )
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": "Tea ceremony workshop",
+                    "type": "lead",
+                    "partner_id": partners[0].id,
+                    "company_id": company.id,
+                },
+                {
+                    "name": "Hotel lobby tea corner",
+                    "type": "opportunity",
+                    "partner_id": partners[1].id,
+                    "company_id": company.id,
+                },
+                {
+                    "name": "Office gifts",
+                    "type": "lead",
+                    "partner_id": partners[2].id,
+                    "company_id": company.id,
+                },
+            ]
+        )
+        self._evaluate(self.env["res.company"].search([]))
+        # a churned customer orders again: the order moves it to Won back
+        churned = self.env.ref("customer_relationship.demo_partner_zhou_tao")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": churned.id,
+                "company_id": company.id,
+                "order_line": [
+                    fields.Command.create(
+                        {
+                            "product_id": self.env.ref(
+                                "customer_relationship.demo_product_tea_set"
+                            ).id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        # manual, locked moves
+        states = self.search([("company_id", "=", company.id)])
+        by_partner = {state.partner_id: state for state in states}
+        for partner, code in (
+            (partners[2], "prospect"),
+            (self.env.ref("customer_relationship.demo_partner_james_miller"), "active"),
+        ):
+            state = by_partner.get(partner)
+            if state:
+                state.write({"stage_id": stage(f"customer_lifecycle.stage_{code}").id})
+                state.action_lock()

@@ -1,0 +1,92 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class CustomerLifecycleReport(models.Model):
+    """One row per stay in a stage (history row), for the funnel and churn reports.
+
+    ``converted_count`` is 1 when the customer's next move went to the stage
+    that follows this one (by sequence): conversion between consecutive
+    stages is its sum (or ``conversion_rate``'s average) per stage.
+    """
+
+    _name = "customer.lifecycle.report"
+    _description = "Customer Lifecycle Analysis"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "stage_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    stage_id = fields.Many2one("customer.lifecycle.stage", string="Stage", readonly=True)
+    from_stage_id = fields.Many2one("customer.lifecycle.stage", string="From Stage", readonly=True)
+    next_stage_id = fields.Many2one("customer.lifecycle.stage", string="Left To", readonly=True)
+    following_stage_id = fields.Many2one(
+        "customer.lifecycle.stage", string="Following Stage", readonly=True
+    )
+    date = fields.Date(string="Date Entered", readonly=True)
+    date_left = fields.Date(readonly=True)
+    entered_count = fields.Integer(string="Entered", readonly=True)
+    converted_count = fields.Integer(string="Converted to Following Stage", readonly=True)
+    conversion_rate = fields.Float(string="Conversion (%)", readonly=True, aggregator="avg")
+    duration = fields.Float(string="Days in Stage", readonly=True, aggregator="avg")
+    churn_count = fields.Integer(string="Churned", readonly=True)
+    win_back_count = fields.Integer(string="Won Back", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    rfm_segment = fields.Selection(
+        selection=lambda self: self.env["customer.profile"]._fields["rfm_segment"].selection,
+        string="RFM Segment",
+        readonly=True,
+    )
+    value_class = fields.Selection(
+        selection=lambda self: self.env["customer.profile"]._fields["value_class"].selection,
+        readonly=True,
+    )
+
+    def _query(self):
+        return SQL(
+            """
+            WITH following AS (
+                SELECT id, LEAD(id) OVER (ORDER BY sequence, id) AS following_id
+                  FROM customer_lifecycle_stage
+                 WHERE active
+            )
+            SELECT h.id,
+                   h.partner_id,
+                   h.company_id,
+                   h.stage_id,
+                   h.from_stage_id,
+                   h.next_stage_id,
+                   f.following_id AS following_stage_id,
+                   h.date_entered::date AS date,
+                   h.date_left::date AS date_left,
+                   1 AS entered_count,
+                   CASE WHEN h.next_stage_id = f.following_id THEN 1 ELSE 0 END
+                       AS converted_count,
+                   CASE WHEN h.next_stage_id = f.following_id THEN 100.0 ELSE 0.0 END
+                       AS conversion_rate,
+                   h.duration,
+                   CASE WHEN st.code = 'churned' THEN 1 ELSE 0 END AS churn_count,
+                   CASE WHEN st.code = 'won_back' THEN 1 ELSE 0 END AS win_back_count,
+                   p.user_id,
+                   u.sale_team_id AS team_id,
+                   p.country_id,
+                   pr.rfm_segment,
+                   pr.value_class
+              FROM customer_lifecycle_history h
+              JOIN customer_lifecycle_stage st ON st.id = h.stage_id
+              JOIN res_partner p ON p.id = h.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+              LEFT JOIN following f ON f.id = h.stage_id
+              LEFT JOIN customer_profile pr
+                ON pr.partner_id = h.partner_id AND pr.company_id = h.company_id
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )

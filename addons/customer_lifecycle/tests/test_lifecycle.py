@@ -1,0 +1,407 @@
+import datetime
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import LifecycleCommon
+
+# Queries of one evaluation of the test company moving its customers to Active:
+# state sync, then per pass (two: one moving, one finding nothing) a search per
+# default rule (9), and the move (history, states) of the first pass.
+QUERIES = 31
+# Queries of the per-event evaluation of one customer moving to Active.
+EVENT_QUERIES = 31
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleRules(LifecycleCommon):
+    def test_new_customer_on_first_order(self):
+        partner = self._customer("First Order Ltd")
+        self._order(partner, 100)
+        self._evaluate()
+        state = self._state(partner)
+        self.assertEqual(state.stage_id, self.stages["new_customer"])
+        self.assertEqual(
+            state.moved_by_rule_id, self.env.ref("customer_lifecycle.rule_new_customer")
+        )
+        history = state.history_ids.sorted("id")
+        self.assertEqual(history.stage_id, self.stages["prospect"] | self.stages["new_customer"])
+        self.assertTrue(history[0].date_left)
+        self.assertEqual(history[0].next_stage_id, self.stages["new_customer"])
+        self.assertFalse(history[1].date_left)
+        self.assertEqual(history[1].cause, "rule")
+        self.assertEqual(partner.customer_lifecycle_stage_id, self.stages["new_customer"])
+
+    def test_active_on_two_orders_in_a_year(self):
+        partner = self._customer("Twice Ltd")
+        self._order(partner, 100, days_ago=100)
+        self._order(partner, 100, days_ago=10)
+        old = self._customer("Long Ago Ltd")
+        self._order(old, 100, days_ago=400)
+        self._order(old, 100, days_ago=170)
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["active"])
+        # one order within 365 days only: a new customer
+        self.assertEqual(self._stage(old), self.stages["new_customer"])
+
+    def test_loyal_on_rfm_segment(self):
+        partner = self._customer("Champion Ltd")
+        self._order(partner, 100, days_ago=20)
+        self._order(partner, 100, days_ago=5)
+        self._full_run()
+        self._profile(partner).rfm_segment = "champions"
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["loyal"])
+        # leaving the segment: back to the next matching rule (two orders -> Active)
+        self._profile(partner).rfm_segment = "potential_loyalist"
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["active"])
+
+    def test_pipeline_stages(self):
+        lead_partner = self._customer("Lead Ltd")
+        opportunity_partner = self._customer("Opportunity Ltd")
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": "Enquiry",
+                    "type": "lead",
+                    "partner_id": lead_partner.id,
+                    "company_id": self.company.id,
+                },
+                {
+                    "name": "Deal",
+                    "type": "opportunity",
+                    "partner_id": opportunity_partner.id,
+                    "company_id": self.company.id,
+                },
+            ]
+        )
+        self._evaluate()
+        self.assertEqual(self._stage(lead_partner), self.stages["lead"])
+        self.assertEqual(self._stage(opportunity_partner), self.stages["opportunity"])
+        # the lead becomes an opportunity: the event moves the customer right away
+        leads[0].with_env(self._with_events()).convert_opportunity(lead_partner)
+        self.assertEqual(self._stage(lead_partner), self.stages["opportunity"])
+        # an order: New customer
+        self._order(opportunity_partner, 100)
+        self._evaluate()
+        self.assertEqual(self._stage(opportunity_partner), self.stages["new_customer"])
+
+    def test_lead_created_moves_customer_at_once(self):
+        partner = self._customer("Quick Ltd")
+        self.env["crm.lead"].with_env(self._with_events()).create(
+            {
+                "name": "Deal",
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(self._stage(partner), self.stages["opportunity"])
+
+    def test_lost_and_won_opportunity(self):
+        lost, won = self._customer("Lost Deal Ltd"), self._customer("Won Deal Ltd")
+        leads = (
+            self.env["crm.lead"]
+            .with_env(self._with_events())
+            .create(
+                [
+                    {
+                        "name": "Deal",
+                        "type": "opportunity",
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                    }
+                    for partner in (lost, won)
+                ]
+            )
+        )
+        self.assertEqual(self._stage(lost), self.stages["opportunity"])
+        # lost: the pipeline is closed without an order, back to Prospect at once
+        leads[0].action_set_lost()
+        self.assertEqual(self._stage(lost), self.stages["prospect"])
+        # won: the customer stays an opportunity until the order is confirmed
+        leads[1].action_set_won()
+        self.assertEqual(self._stage(won), self.stages["opportunity"])
+        order = self._order(won, 100, confirm=False)
+        order.with_env(self._with_events()).action_confirm()
+        self.assertEqual(self._stage(won), self.stages["new_customer"])
+
+    def test_rule_priority(self):
+        partner = self._customer("Priority Ltd")
+        self._order(partner, 100, days_ago=30)
+        self._order(partner, 100, days_ago=3)
+        rule = self.env["customer.lifecycle.rule"].create(
+            {
+                "name": "Two orders make a loyal customer",
+                "sequence": 1,
+                "stage_id": self.stages["loyal"].id,
+                "profile_domain": "[('order_count', '>=', 2)]",
+                "company_id": self.company.id,
+            }
+        )
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["loyal"])
+        self.assertEqual(self._state(partner).moved_by_rule_id, rule)
+        rule.sequence = 100
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["active"])
+
+    def test_locked_customer_not_moved(self):
+        partner = self._customer("Locked Ltd")
+        self._order(partner, 100)
+        self._evaluate()
+        state = self._state(partner).with_user(self.user_customer)
+        state.write({"stage_id": self.stages["loyal"].id})
+        self.assertTrue(state.locked)
+        self.assertEqual(state.locked_by_id, self.user_customer)
+        self.assertEqual(state.moved_by_user_id, self.user_customer)
+        self.assertFalse(state.moved_by_rule_id)
+        last = state.history_ids.sorted("id")[-1]
+        self.assertEqual((last.cause, last.user_id), ("user", self.user_customer))
+        self.assertEqual(last.from_stage_id, self.stages["new_customer"])
+        self._order(partner, 100)
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["loyal"])
+        state.action_unlock()
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["active"])
+
+    def test_inactivity_at_risk_then_churned_then_won_back(self):
+        partner = self._customer("Fading Ltd", user_id=self.salesperson.id)
+        start = fields.Datetime.now()
+        self._order(partner, 100, days_ago=10)
+        self._order(partner, 100, days_ago=1)
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["active"])
+        with freeze_time(start + datetime.timedelta(days=150)):
+            self._evaluate()
+            self.assertEqual(self._stage(partner), self.stages["active"])
+        with freeze_time(start + datetime.timedelta(days=182)):
+            self._evaluate()
+            self.assertEqual(self._stage(partner), self.stages["at_risk"])
+            activity = self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
+            )
+            self.assertEqual(len(activity), 1)
+            self.assertEqual(activity.user_id, self.salesperson)
+            self.assertEqual(
+                activity.date_deadline,
+                fields.Date.today()
+                + datetime.timedelta(days=self.stages["at_risk"].activity_delay),
+            )
+        with freeze_time(start + datetime.timedelta(days=367)):
+            self._evaluate()
+            self.assertEqual(self._stage(partner), self.stages["churned"])
+            events = self.env["customer.event"].search(
+                [("partner_id", "=", partner.id), ("event_type", "=", "stage_changed")]
+            )
+            self.assertEqual(len(events), 1)
+            self.assertEqual(events.res_model, "customer.lifecycle.history")
+            self.assertEqual(
+                self.env["customer.lifecycle.history"].browse(events.res_id).stage_id,
+                self.stages["churned"],
+            )
+        with freeze_time(start + datetime.timedelta(days=400)):
+            # a new order moves the churned customer at once
+            order = self._order(partner, 100, confirm=False)
+            order.with_env(self._with_events()).action_confirm()
+            self.assertEqual(self._stage(partner), self.stages["won_back"])
+            events = self.env["customer.event"].search(
+                [("partner_id", "=", partner.id), ("event_type", "=", "stage_changed")]
+            )
+            self.assertEqual(len(events), 2)
+        stays = self._state(partner).history_ids.sorted("id")
+        self.assertEqual(
+            [stay.stage_id.code for stay in stays],
+            ["prospect", "active", "at_risk", "churned", "won_back"],
+        )
+
+    def test_history_durations(self):
+        partner = self._customer("Timed Ltd")
+        start = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(start):
+            self._order(partner, 100)
+            self._evaluate()
+        with freeze_time(start + datetime.timedelta(days=30, hours=12)):
+            self._order(partner, 100)
+            self._evaluate()
+        stays = self._state(partner).history_ids.sorted("id")
+        self.assertEqual(
+            [stay.stage_id.code for stay in stays], ["prospect", "new_customer", "active"]
+        )
+        self.assertEqual(stays[0].duration, 0.0)
+        self.assertEqual(stays[1].duration, 30.5)
+        self.assertEqual(stays[1].date_entered, start)
+        self.assertEqual(stays[1].date_left, start + datetime.timedelta(days=30, hours=12))
+        self.assertFalse(stays[2].date_left)
+        self.assertFalse(stays[2].duration)
+
+    def test_set_based_and_per_event_agree(self):
+        plans = {
+            "Agree One": [3],
+            "Agree Two": [200, 20],
+            "Agree Three": [400, 300],
+            "Agree Four": [500],
+            "Agree Five": [190],
+            "Agree Six": [40, 30, 20, 10],
+        }
+        partners = self.env["res.partner"]
+        for name, days in plans.items():
+            partner = self._customer(name)
+            partners |= partner
+            for days_ago in days:
+                self._order(partner, 100, days_ago=days_ago)
+        self.env["crm.lead"].create(
+            {
+                "name": "Deal",
+                "type": "opportunity",
+                "partner_id": self._customer("Agree Seven").id,
+                "company_id": self.company.id,
+            }
+        )
+        self._full_run()
+        savepoint = self.env.cr.savepoint()
+        self._evaluate()
+        set_based = self._stages_snapshot()
+        savepoint.close(rollback=True)
+        self.env.invalidate_all()
+        self.assertFalse(self._stages_snapshot())
+        keys = self.env["customer.profile"].search([("company_id", "=", self.company.id)])
+        events = self.State.with_env(self._with_events())
+        for profile in keys:
+            events._evaluate_customers({(profile.partner_id.id, self.company.id)})
+        seven = self.env["res.partner"].search([("name", "=", "Agree Seven")])
+        events._evaluate_customers({(seven.id, self.company.id)})
+        self.assertEqual(self._stages_snapshot(), set_based)
+        self.assertEqual(len(set_based), 7)
+        self.assertEqual(
+            set_based[partners[0].id], "new_customer", "one recent order: new customer"
+        )
+
+    def test_company_rule_and_company_scope(self):
+        partner = self._customer("Two Companies Ltd")
+        other = self.env["res.company"].create({"name": "Other Lifecycle Co"})
+        self.env.user.company_ids |= other
+        self._order(partner, 100, days_ago=20)
+        self._order(partner, 100, days_ago=2)
+        self._order(partner, 100, days_ago=2, company=other)
+        self.env["customer.lifecycle.rule"].create(
+            {
+                "name": "Other company: any order makes a loyal customer",
+                "sequence": 1,
+                "stage_id": self.stages["loyal"].id,
+                "order_condition": "some",
+                "company_id": other.id,
+            }
+        )
+        self.State._evaluate(self.company | other)
+        self.assertEqual(self._stage(partner), self.stages["active"])
+        other_state = self.State.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", other.id)]
+        )
+        self.assertEqual(other_state.stage_id, self.stages["loyal"])
+        self.assertEqual(
+            partner.with_company(other).customer_lifecycle_stage_id, self.stages["loyal"]
+        )
+        self.assertEqual(partner.customer_lifecycle_stage_id, self.stages["active"])
+
+    def test_invalid_rule_refused(self):
+        vals = {"name": "Broken", "stage_id": self.stages["active"].id}
+        Rule = self.env["customer.lifecycle.rule"]
+        for bad in (
+            "[('no_such_field', '=', 1)]",
+            "__import__('os').system('true')",
+            "{'a': 1}",
+            "[('order_count', 'like like', 2)]",
+            "[('order_count', '>', 'many')]",
+        ):
+            with self.subTest(domain=bad), self.assertRaises(ValidationError):
+                Rule.create(dict(vals, profile_domain=bad))
+        with self.assertRaises(ValidationError):
+            Rule.create(dict(vals, rfm_segments="champions,nobody"))
+        rule = Rule.create(dict(vals, profile_domain="[('value_class', '=', 'a')]"))
+        with self.assertRaises(ValidationError):
+            rule.profile_domain = "[('value_class', '=',"
+
+    def test_security(self):
+        partner = self._customer("Secure Ltd")
+        self._order(partner, 100)
+        self._evaluate()
+        with self.assertRaises(AccessError):
+            self.env["customer.lifecycle.rule"].with_user(self.user_customer).create(
+                {"name": "Nope", "stage_id": self.stages["active"].id}
+            )
+        with self.assertRaises(AccessError):
+            self.State.with_user(self.user_customer).action_evaluate_all()
+        plain_state = self._state(partner).with_user(self.user_plain)
+        with self.assertRaises(AccessError):
+            plain_state.read(["stage_id"])
+        with self.assertRaises(AccessError):
+            plain_state.write({"stage_id": self.stages["loyal"].id})
+        with self.assertRaises(AccessError):
+            plain_state.action_lock()
+        self.assertEqual(self._stage(partner), self.stages["new_customer"])
+        self.State.with_user(self.user_manager).action_evaluate_all()
+        other = self.env["res.company"].create({"name": "Other Lifecycle Co"})
+        self.State.create({"partner_id": partner.id, "company_id": other.id})
+        self.assertEqual(
+            self.State.with_user(self.user_manager).search([("partner_id", "=", partner.id)]),
+            self._state(partner),
+        )
+        self.assertEqual(
+            self.State.with_user(self.user_customer).search([("partner_id", "=", partner.id)]),
+            self._state(partner),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleQueries(LifecycleCommon):
+    def _fixture(self, count, prefix):
+        partners = self.env["res.partner"]
+        for index in range(count):
+            partner = self._customer(f"{prefix} {index}")
+            partners |= partner
+            self._order(partner, 100, days_ago=3)
+            self._order(partner, 100, days_ago=30)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return partners
+
+    def test_query_count_does_not_grow_with_customers(self):
+        """Set-based: evaluating 3 or 9 customers costs the same queries."""
+        self._fixture(1, "Warm")
+        self._evaluate()  # warm the caches (rules, stages, defaults)
+        self._fixture(3, "Few")
+        with self.assertQueryCount(__system__=QUERIES):
+            self._evaluate()
+        moved = self.env["customer.lifecycle.history"].search_count(
+            [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
+        )
+        self.assertEqual(moved, 4)
+        self._fixture(9, "Many")
+        with self.assertQueryCount(__system__=QUERIES):
+            self._evaluate()
+        moved = self.env["customer.lifecycle.history"].search_count(
+            [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
+        )
+        self.assertEqual(moved, 13)
+
+    def test_per_event_query_count_does_not_grow_with_customers(self):
+        """Per event: moving one customer costs the same with 3 or 12 others."""
+        self._fixture(3, "Others")
+        self._evaluate()
+        events = self.State.with_env(self._with_events())
+        first = self._fixture(1, "First")
+        with self.assertQueryCount(__system__=EVENT_QUERIES):
+            events._evaluate_customers({(first.id, self.company.id)})
+        self.assertEqual(self._stage(first), self.stages["active"])
+        self._fixture(9, "More others")
+        self._evaluate()
+        second = self._fixture(1, "Second")
+        with self.assertQueryCount(__system__=EVENT_QUERIES):
+            events._evaluate_customers({(second.id, self.company.id)})
+        self.assertEqual(self._stage(second), self.stages["active"])
