@@ -63,6 +63,14 @@ class Cluster:
     def exists(self, dbname):
         return dbname in self.databases(dbname)
 
+    def vacuum(self, dbname, table, full=False):
+        cnx = self.connect(dbname, autocommit=True)
+        try:
+            with cnx.cursor() as cr:
+                cr.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
+        finally:
+            cnx.close()
+
     def admin(self, statement):
         cnx = self.connect("postgres", autocommit=True)
         try:
