@@ -26,6 +26,7 @@ import sys
 import time
 
 import psycopg2
+import psycopg2.sql
 
 META_KEY = "customer_relationship.bench_scale"
 TEMPLATE_DB = "customer_test_template"
@@ -67,7 +68,11 @@ class Cluster:
         cnx = self.connect(dbname, autocommit=True)
         try:
             with cnx.cursor() as cr:
-                cr.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
+                cr.execute(
+                    psycopg2.sql.SQL("VACUUM {} ANALYZE {}").format(
+                        psycopg2.sql.SQL("FULL" if full else ""), psycopg2.sql.Identifier(table)
+                    )
+                )
         finally:
             cnx.close()
 
