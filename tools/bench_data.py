@@ -364,6 +364,19 @@ def _insert_orders(cr, company_id, customers, orders):
     template_id = cr.fetchone()[0]
     cr.execute("SELECT currency_id FROM res_company WHERE id = %s", (company_id,))
     currency_id = cr.fetchone()[0]
+    # the order's pricelist, else the company's first one; Odoo 18 has none
+    # until pricelists are enabled, and its orders then have none either
+    cr.execute(
+        """SELECT COALESCE(
+                    (SELECT pricelist_id FROM sale_order WHERE id = %s),
+                    (SELECT id FROM product_pricelist
+                      WHERE active AND (company_id IS NULL OR company_id = %s)
+                      ORDER BY sequence, id LIMIT 1))""",
+        (template_id, company_id),
+    )
+    pricelist_id = cr.fetchone()[0]
+    if pricelist_id is None:
+        log("no pricelist in the database (pricelists not enabled): orders have none")
     date = f"(now() AT TIME ZONE 'UTC' - o.r_date * interval '{ORDER_DAYS} days')"
     amount = "round((20 + o.r_amount * 480 * (1 + c.k % 4))::numeric, 2)"
     partner = f"CASE WHEN o.r_contact < {CONTACT_SHARE} THEN c.contact_id ELSE c.partner_id END"
@@ -374,6 +387,7 @@ def _insert_orders(cr, company_id, customers, orders):
         "partner_shipping_id": partner,
         "company_id": str(int(company_id)),
         "currency_id": str(int(currency_id)),
+        "pricelist_id": "NULL" if pricelist_id is None else str(int(pricelist_id)),
         "state": "'sale'",
         "locked": "false",
         "date_order": date,
