@@ -482,7 +482,7 @@ def build_table(floor, first, repeated, incrementals, naive):
         row(
             result,
             ratio,
-            f"<= {limit:g}x floor, >= {TARGETS['naive_speedup']:g}x naive (is {speedup:,.0f}x)",
+            f"<= {limit:g}x floor, >= {TARGETS['naive_speedup']:g}x naive (is {speedup:,.1f}x)",
             verdict(ok),
         )
     counts = {
