@@ -29,6 +29,8 @@ test:
 		-q -rfEs $(PYTEST_ARGS) addons/customer_relationship/tests \
 		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "../$$d"; done)
 
+# SCALE=small (10,000 customers, 100,000 orders) or SCALE=CUSTOMERS:ORDERS;
+# default 100,000 customers and 1,000,000 orders. See README.md, Benchmark.
 bench:
 	@bash $(BOOT) setup && bash $(BOOT) pg && bash $(BOOT) config
 	@$(VENV)/bin/python tools/bench.py $(if $(SCALE),--scale $(SCALE))
