@@ -20,6 +20,7 @@
         "views/customer_lifecycle_history_views.xml",
         "views/customer_lifecycle_state_views.xml",
         "views/res_partner_views.xml",
+        "views/customer_profile_views.xml",
         "report/customer_lifecycle_report_views.xml",
         "views/customer_lifecycle_menus.xml",
     ],

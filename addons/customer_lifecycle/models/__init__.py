@@ -6,3 +6,4 @@ from . import customer_event
 from . import res_partner
 from . import sale_order
 from . import crm_lead
+from . import customer_profile

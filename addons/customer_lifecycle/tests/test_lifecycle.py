@@ -34,6 +34,15 @@ class TestLifecycleRules(LifecycleCommon):
         self.assertFalse(history[1].date_left)
         self.assertEqual(history[1].cause, "rule")
         self.assertEqual(partner.customer_lifecycle_stage_id, self.stages["new_customer"])
+        # the Customers list shows and filters the stage too
+        profile = self._profile(partner)
+        self.assertEqual(profile.lifecycle_stage_id, self.stages["new_customer"])
+        self.assertIn(
+            profile,
+            self.env["customer.profile"].search(
+                [("lifecycle_stage_id", "=", self.stages["new_customer"].id)]
+            ),
+        )
 
     def test_active_on_two_orders_in_a_year(self):
         partner = self._customer("Twice Ltd")
