@@ -271,8 +271,8 @@ demodb() {
     local mods
     mods=$(modules)
     if db_exists "$DEMO_DB"; then
-        say "updating $mods in $DEMO_DB"
-        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -u "$mods" --stop-after-init
+        say "updating $mods in $DEMO_DB (installing those it lacks)"
+        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -i "$mods" -u "$mods" --stop-after-init
     else
         say "creating $DEMO_DB with $mods and demo data"
         "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -i "$mods" --stop-after-init
