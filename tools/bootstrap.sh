@@ -212,10 +212,13 @@ odoo() {
     exec "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" "$@"
 }
 
-psql_() {
+psql_() { PGDATABASE=postgres psql_db "$@"; }
+
+psql_db() {
     # shellcheck disable=SC1090
     . "$pg_env_file"
-    PGPASSWORD=${DB_PASSWORD/False/} psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -qAt "$@"
+    PGPASSWORD=${DB_PASSWORD/False/} psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" \
+        -d "$PGDATABASE" -qAt "$@"
 }
 
 db_exists() { [ "$(psql_ -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
@@ -271,8 +274,18 @@ demodb() {
     local mods
     mods=$(modules)
     if db_exists "$DEMO_DB"; then
-        say "updating $mods in $DEMO_DB (installing those it lacks)"
-        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -i "$mods" -u "$mods" --stop-after-init
+        # -i only what the database lacks: -i on an installed module
+        # initialises it again (and would load its demo data twice)
+        local installed missing=() m
+        installed=$(PGDATABASE=$DEMO_DB psql_db -c \
+            "SELECT name FROM ir_module_module WHERE state = 'installed'")
+        for m in ${mods//,/ }; do
+            grep -qx "$m" <<<"$installed" || missing+=("$m")
+        done
+        say "updating $mods in $DEMO_DB${missing[*]:+, installing ${missing[*]}}"
+        local args=(-u "$mods")
+        [ ${#missing[@]} -eq 0 ] || args+=(-i "$(IFS=,; echo "${missing[*]}")")
+        "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" "${args[@]}" --stop-after-init
     else
         say "creating $DEMO_DB with $mods and demo data"
         "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" -i "$mods" --stop-after-init
