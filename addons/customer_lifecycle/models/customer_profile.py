@@ -16,8 +16,10 @@ class CustomerProfile(models.Model):
 
     @api.depends("lifecycle_state_ids.stage_id")
     def _compute_lifecycle_stage_id(self):
+        states = self.env["customer.lifecycle.state"].search([("profile_id", "in", self.ids)])
+        stage_by_profile = {state.profile_id.id: state.stage_id for state in states}
         for profile in self:
-            profile.lifecycle_stage_id = profile.lifecycle_state_ids[:1].stage_id
+            profile.lifecycle_stage_id = stage_by_profile.get(profile.id, False)
 
     def _search_lifecycle_stage_id(self, operator, value):
         return [("lifecycle_state_ids.stage_id", operator, value)]
