@@ -202,6 +202,9 @@ class CustomerProfile(models.Model):
                 self._facts_aggregate_query({company.id: window_start}),
             )
         )
+        # a temporary table has no statistics: without them the planner
+        # expects a few hundred rows and joins by per-row index probes
+        cr.execute(SQL("ANALYZE customer_facts_tmp"))
         cr.execute(
             SQL(
                 """
