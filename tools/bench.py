@@ -14,6 +14,9 @@ c. ``_refresh_customers`` after one more confirmed order: queries, time,
    sale_order), on every bench database present;
 d. the naive way: an ORM loop over 2,000 sampled customers computing the
    same facts with the engine, extrapolated to all customers.
+e. with customer_lifecycle installed, the rules' full evaluation
+   (``customer.lifecycle.state._evaluate``) on the state a first evaluation
+   left, committed.
 
 Memory is the peak resident set size (VmHWM) of this process during each
 step, reset before the step through /proc/self/clear_refs (Linux); where
