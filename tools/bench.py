@@ -14,6 +14,9 @@ c. ``_refresh_customers`` after one more confirmed order: queries, time,
    sale_order), on every bench database present;
 d. the naive way: an ORM loop over 2,000 sampled customers computing the
    same facts with the engine, extrapolated to all customers.
+e. with customer_lifecycle installed, the rules' full evaluation
+   (``customer.lifecycle.state._evaluate``) on the state a first evaluation
+   left, committed.
 
 Memory is the peak resident set size (VmHWM) of this process during each
 step, reset before the step through /proc/self/clear_refs (Linux); where
@@ -44,10 +47,10 @@ import bench_data  # noqa: E402
 SCALES = {"default": (100_000, 1_000_000), "small": (10_000, 100_000)}
 RUNS = 3
 NAIVE_SAMPLE = 2000
-TARGETS = {"repeated": 2.0, "first": 4.0, "naive_speedup": 30.0}
+TARGETS = {"repeated": 2.0, "first": 4.0, "naive_speedup": 30.0, "lifecycle": 3.0}
 SEQ_SCAN = re.compile(r"Seq Scan on (res_partner|sale_order)\b(?!_)")
+LIFECYCLE_STEP = "lifecycle rules, full evaluation"
 LATER_STEPS = [
-    "lifecycle rules",
     "tier review",
     "escalation cron",
     "ROI views",
@@ -175,6 +178,30 @@ def run_full(env, company, first):
     return elapsed, run.changed_count
 
 
+def has_lifecycle(env):
+    return "customer.lifecycle.state" in env
+
+
+def run_lifecycle(env, company):
+    """The rules' full evaluation (cron, manager button) over the committed
+    state: (seconds, customers moved)."""
+    started = time.perf_counter()
+    moved = env["customer.lifecycle.state"]._evaluate(company)
+    env.flush_all()
+    elapsed = time.perf_counter() - started
+    return elapsed, moved
+
+
+def commit_lifecycle(env, company):
+    """Every customer with its lifecycle state as the evaluation leaves it,
+    committed: the base of the lifecycle step."""
+    started = time.perf_counter()
+    moved = env["customer.lifecycle.state"]._evaluate(company)
+    env.cr.commit()  # pylint: disable=invalid-commit
+    env.invalidate_all()
+    bench_data.log(f"lifecycle: {moved} moves committed in {time.perf_counter() - started:.1f}s")
+
+
 def measure_full_runs(env, company, customers_total, vacuum):
     """a., b. and d.: the floor, the first and the repeated full run and the
     naive loop, RUNS rounds of the four (so that a change of load on the
@@ -197,6 +224,8 @@ def measure_full_runs(env, company, customers_total, vacuum):
             lambda: run_naive(env, company, sample, customers_total),
         ),
     }
+    if has_lifecycle(env):
+        steps["lifecycle"] = (LIFECYCLE_STEP, lambda: run_lifecycle(env, company))
     results = {key: {"step": name, "runs": []} for key, (name, _run) in steps.items()}
     for _round in range(RUNS):
         for key, (_name, run) in steps.items():
@@ -237,6 +266,16 @@ def measure_full_runs(env, company, customers_total, vacuum):
     results["repeated"]["plans"] = explain_statements(env, queries)
     cr.rollback()
     env.invalidate_all()
+    if "lifecycle" in results:
+        with captured_queries() as queries:
+            env["customer.lifecycle.state"]._evaluate(company)
+            env.flush_all()
+        cr.rollback()
+        env.invalidate_all()
+        results["lifecycle"]["queries"] = len(queries)
+        results["lifecycle"]["plans"] = explain_statements(env, queries)
+        cr.rollback()
+        env.invalidate_all()
     return results
 
 
@@ -456,7 +495,7 @@ def verdict(ok):
     return "PASS" if ok else "FAIL"
 
 
-def build_table(floor, first, repeated, incrementals, naive):
+def build_table(floor, first, repeated, incrementals, naive, lifecycle=None):
     base = floor["seconds"] or 1e-9
     rows = []
 
@@ -499,7 +538,18 @@ def build_table(floor, first, repeated, incrementals, naive):
             verdict(ok),
         )
     row(naive, naive["ratio_to_floor"], "yardstick", "")
-    for name in LATER_STEPS:
+    later = LATER_STEPS
+    if lifecycle:
+        ratio = lifecycle["ratio_to_floor"]
+        row(
+            lifecycle,
+            ratio,
+            f"<= {TARGETS['lifecycle']:g}x floor ({lifecycle.get('queries', '?')} queries)",
+            verdict(ratio <= TARGETS["lifecycle"]),
+        )
+    else:
+        later = [LIFECYCLE_STEP, *LATER_STEPS]
+    for name in later:
         rows.append(
             {
                 "step": name,
@@ -601,12 +651,20 @@ def main():
             profile_model = env["customer.profile"]
             # the indexes the model creates, also on a database built before them
             profile_model.init()
+            env["customer.scoring.run"].init()
             cr.commit()  # pylint: disable=invalid-commit
             company = env["res.company"].browse(db_meta["company_id"])
             bench_data.log(f"{name}: committing a full run as the starting state")
             commit_full_run(env, company)
+            if name == dbname and has_lifecycle(env):
+                bench_data.log(f"{name}: committing a lifecycle evaluation as the starting state")
+                commit_lifecycle(env, company)
             # the bloat earlier runs left in the profiles' table and indexes
             cluster.vacuum(name, "customer_profile", full=True)
+            vacuumed = ["customer_profile"]
+            if has_lifecycle(env):
+                cluster.vacuum(name, "customer_lifecycle_state", full=True)
+                vacuumed.append("customer_lifecycle_state")
             if name == dbname:
                 bench_data.log("a., b., d. floor, full runs and naive loop, interleaved")
                 results.update(
@@ -614,7 +672,9 @@ def main():
                         env,
                         company,
                         db_meta["reached"]["customers"],
-                        lambda name=name: cluster.vacuum(name, "customer_profile"),
+                        lambda name=name, vacuumed=vacuumed: [
+                            cluster.vacuum(name, table) for table in vacuumed
+                        ],
                     )
                 )
             label = f"{db_meta['reached']['customers']:,} customers"
@@ -626,11 +686,18 @@ def main():
 
     load_after = os.getloadavg()
     rows = build_table(
-        results["floor"], results["first"], results["repeated"], incrementals, results["naive"]
+        results["floor"],
+        results["first"],
+        results["repeated"],
+        incrementals,
+        results["naive"],
+        results.get("lifecycle"),
     )
     say()
     print_plans("the floor", results["floor"]["plans"])
     print_plans("the full recompute (nothing changed)", results["repeated"]["plans"])
+    if "lifecycle" in results:
+        print_plans("the lifecycle evaluation", results["lifecycle"]["plans"])
     for inc in incrementals:
         print_plans(f"the incremental update on {inc['database']}", inc["plans"])
     reached = meta["reached"]

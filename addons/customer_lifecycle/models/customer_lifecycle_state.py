@@ -259,12 +259,23 @@ class CustomerLifecycleState(models.Model):
         decided = set()
         moves = {}
         for rule in rules:
-            matched = self.search(scope + rule._get_state_domain())
-            matched = matched.filtered(lambda state: state.id not in decided)
-            decided.update(matched.ids)
-            to_move = matched.filtered(lambda state, rule=rule: state.stage_id != rule.stage_id)
+            # ids and stages in one query: the matched customers are not
+            # loaded as records, most of them stay where they are
+            query = self._search(scope + rule._get_state_domain())
+            rows = self.env.execute_query(
+                query.select(
+                    SQL.identifier(self._table, "id"), SQL.identifier(self._table, "stage_id")
+                )
+            )
+            to_move = []
+            for state_id, stage_id in rows:
+                if state_id in decided:
+                    continue
+                decided.add(state_id)
+                if stage_id != rule.stage_id.id:
+                    to_move.append(state_id)
             if to_move:
-                moves[rule] = to_move
+                moves[rule] = self.browse(sorted(to_move))
         for rule, states in moves.items():
             states._move_to(rule.stage_id, rule=rule)
         return sum(len(states) for states in moves.values())
