@@ -47,7 +47,13 @@ import bench_data  # noqa: E402
 SCALES = {"default": (100_000, 1_000_000), "small": (10_000, 100_000)}
 RUNS = 3
 NAIVE_SAMPLE = 2000
-TARGETS = {"repeated": 2.0, "first": 4.0, "naive_speedup": 30.0, "lifecycle": 3.0}
+TARGETS = {
+    "repeated": 2.0,
+    "first": 4.0,
+    "naive_speedup": 30.0,
+    "lifecycle": 3.0,
+    "scaling": 12.0,
+}
 SEQ_SCAN = re.compile(r"Seq Scan on (res_partner|sale_order)\b(?!_)")
 LIFECYCLE_STEP = "lifecycle rules, full evaluation"
 LATER_STEPS = [
@@ -495,6 +501,31 @@ def verdict(ok):
     return "PASS" if ok else "FAIL"
 
 
+def scaling_rows(large, small):
+    """Rows comparing the default scale's runs with the small scale's (10x fewer
+    customers and orders): linear growth takes at most TARGETS["scaling"] times as long."""
+    rows = []
+    for key in ("floor", "first", "repeated", "lifecycle"):
+        if key not in large or key not in small:
+            continue
+        ratio = large[key]["seconds"] / (small[key]["seconds"] or 1e-9)
+        target = "" if key == "floor" else f"<= {TARGETS['scaling']:g}x the small-scale run"
+        rows.append(
+            {
+                "step": f"scaling, {large[key]['step']}",
+                "rows": None,
+                "seconds": None,
+                "spread": f"{small[key]['seconds']:.3f} -> {large[key]['seconds']:.3f}",
+                "ratio_to_floor": None,
+                "scale_ratio": round(ratio, 2),
+                "peak_mb": None,
+                "target": f"x{ratio:.1f}" + (f", {target}" if target else " (reference)"),
+                "result": "" if key == "floor" else verdict(ratio <= TARGETS["scaling"]),
+            }
+        )
+    return rows
+
+
 def build_table(floor, first, repeated, incrementals, naive, lifecycle=None):
     base = floor["seconds"] or 1e-9
     rows = []
@@ -642,6 +673,8 @@ def main():
     load_before = os.getloadavg()
 
     results = {}
+    small_results = {}  # the full runs at the small scale, to check linear growth
+    scaling = (customers, orders) == SCALES["default"]
     incrementals = []
     for name in incremental_dbs:
         db_meta = bench_data.read_meta(cluster, name)
@@ -656,7 +689,8 @@ def main():
             company = env["res.company"].browse(db_meta["company_id"])
             bench_data.log(f"{name}: committing a full run as the starting state")
             commit_full_run(env, company)
-            if name == dbname and has_lifecycle(env):
+            measure_full = name == dbname or (scaling and name == "customer_bench_small")
+            if measure_full and has_lifecycle(env):
                 bench_data.log(f"{name}: committing a lifecycle evaluation as the starting state")
                 commit_lifecycle(env, company)
             # the bloat earlier runs left in the profiles' table and indexes
@@ -665,9 +699,9 @@ def main():
             if has_lifecycle(env):
                 cluster.vacuum(name, "customer_lifecycle_state", full=True)
                 vacuumed.append("customer_lifecycle_state")
-            if name == dbname:
-                bench_data.log("a., b., d. floor, full runs and naive loop, interleaved")
-                results.update(
+            if measure_full:
+                bench_data.log(f"a., b., d. floor, full runs and naive loop on {name}, interleaved")
+                (results if name == dbname else small_results).update(
                     measure_full_runs(
                         env,
                         company,
@@ -693,6 +727,8 @@ def main():
         results["naive"],
         results.get("lifecycle"),
     )
+    if small_results:
+        rows.extend(scaling_rows(results, small_results))
     say()
     print_plans("the floor", results["floor"]["plans"])
     print_plans("the full recompute (nothing changed)", results["repeated"]["plans"])
