@@ -141,27 +141,40 @@ class CustomerProfile(models.Model):
     # Recomputation
     # ------------------------------------------------------------------
     @api.model
-    def action_recompute_all(self):
-        """Manager button: recompute every customer of the allowed companies."""
+    def _check_customer_manager(self, message):
+        """Hook: raise ``message`` unless the user is a customer relationship manager."""
         if not self.env.user.has_group("customer_relationship.group_customer_manager"):
-            raise AccessError(
-                self.env._("Only customer relationship managers can recompute customer facts.")
-            )
-        runs = self.sudo()._recompute_all(self.env.companies)
+            raise AccessError(message)
+
+    @api.model
+    def _success_notification(self, title, message):
+        """Hook: the client action telling the user a batch job succeeded."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "title": self.env._("Customer facts recomputed"),
-                "message": self.env._(
-                    "%(count)s customers scored, %(changed)s profiles changed.",
-                    count=sum(runs.mapped("customer_count")),
-                    changed=sum(runs.mapped("changed_count")),
-                ),
+                "title": title,
+                "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    @api.model
+    def action_recompute_all(self):
+        """Manager button: recompute every customer of the allowed companies."""
+        self._check_customer_manager(
+            self.env._("Only customer relationship managers can recompute customer facts.")
+        )
+        runs = self.sudo()._recompute_all(self.env.companies)
+        return self._success_notification(
+            self.env._("Customer facts recomputed"),
+            self.env._(
+                "%(count)s customers scored, %(changed)s profiles changed.",
+                count=sum(runs.mapped("customer_count")),
+                changed=sum(runs.mapped("changed_count")),
+            ),
+        )
 
     @api.model
     def _cron_recompute_all(self):

@@ -1,7 +1,6 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -194,21 +193,15 @@ class CustomerLifecycleState(models.Model):
     @api.model
     def action_evaluate_all(self):
         """Manager button: evaluate the lifecycle rules for every customer."""
-        if not self.env.user.has_group("customer_relationship.group_customer_manager"):
-            raise AccessError(
-                self.env._("Only customer relationship managers can run the lifecycle rules.")
-            )
+        profiles = self.env["customer.profile"]
+        profiles._check_customer_manager(
+            self.env._("Only customer relationship managers can run the lifecycle rules.")
+        )
         moved = self.sudo()._evaluate(self.env.companies)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Lifecycle rules applied"),
-                "message": self.env._("%(count)s customers changed stage.", count=moved),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return profiles._success_notification(
+            self.env._("Lifecycle rules applied"),
+            self.env._("%(count)s customers changed stage.", count=moved),
+        )
 
     @api.model
     def _cron_evaluate(self):
