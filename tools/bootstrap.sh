@@ -163,13 +163,18 @@ EOF
             --locale=C.UTF-8 >"$base/initdb.log" 2>&1 \
             || die "initdb failed, see $base/initdb.log"
     fi
-    local port="$LOCAL_PGPORT"
+    local port="$LOCAL_PGPORT" tries=0
     if "${as[@]}" "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         port=$(sed -n 4p "$data/postmaster.pid")  # already running: keep its port
     else
-        "${as[@]}" "$pgbin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
+        # the next free port when another server holds this one
+        until "${as[@]}" "$pgbin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
             -o "-p $port -k $base -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-            start >/dev/null || die "PostgreSQL did not start, see $base/server.log"
+            start >/dev/null; do
+            tries=$((tries + 1))
+            [ $tries -lt 10 ] || die "PostgreSQL did not start, see $base/server.log"
+            port=$((port + 1))
+        done
     fi
     cat >"$pg_env_file" <<EOF
 DB_HOST=localhost
