@@ -1,22 +1,9 @@
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
-registry.category("web_tour.tours").add("customer_relationship_handover_tour", {
-    url: "/odoo",
-    steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Customers app",
-            trigger:
-                ".o_app[data-menu-xmlid='customer_relationship.menu_customer_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Customer Handover wizard",
-            trigger:
-                "[data-menu-xmlid='customer_relationship.menu_customer_handover_wizard']",
-            run: "click",
-        },
+/** The wizard's first steps: the leaver and one successor. */
+function chooseLeaverAndSuccessor() {
+    return [
         {
             content: "Choose the leaving salesperson",
             trigger: ".modal .o_field_widget[name=user_id] input",
@@ -37,6 +24,26 @@ registry.category("web_tour.tours").add("customer_relationship_handover_tour", {
             trigger: ".o-autocomplete--dropdown-item:contains('Tour Successor')",
             run: "click",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("customer_relationship_handover_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Customers app",
+            trigger:
+                ".o_app[data-menu-xmlid='customer_relationship.menu_customer_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Customer Handover wizard",
+            trigger:
+                "[data-menu-xmlid='customer_relationship.menu_customer_handover_wizard']",
+            run: "click",
+        },
+        ...chooseLeaverAndSuccessor(),
         {
             content: "The successor is chosen",
             trigger:
@@ -81,26 +88,7 @@ registry.category("web_tour.tours").add("customer_relationship_handover_tour", {
 registry.category("web_tour.tours").add("customer_relationship_handover_mapping_tour", {
     url: "/odoo/action-customer_relationship.customer_handover_wizard_action",
     steps: () => [
-        {
-            content: "Choose the leaving salesperson",
-            trigger: ".modal .o_field_widget[name=user_id] input",
-            run: "edit Tour Leaver",
-        },
-        {
-            content: "Pick the leaver",
-            trigger: ".o-autocomplete--dropdown-item:contains('Tour Leaver')",
-            run: "click",
-        },
-        {
-            content: "Choose the successor",
-            trigger: ".modal .o_field_widget[name=successor_ids] input",
-            run: "edit Tour Successor",
-        },
-        {
-            content: "Pick the successor",
-            trigger: ".o-autocomplete--dropdown-item:contains('Tour Successor')",
-            run: "click",
-        },
+        ...chooseLeaverAndSuccessor(),
         {
             content: "Split by chosen mapping",
             trigger:
