@@ -34,6 +34,18 @@ def _fact_search(partner_field):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    customer_company_size = fields.Selection(
+        [
+            ("micro", "1-9 employees"),
+            ("small", "10-49 employees"),
+            ("medium", "50-249 employees"),
+            ("large", "250-999 employees"),
+            ("enterprise", "1000+ employees"),
+        ],
+        string="Company Size",
+        index=True,
+        help="Number of employees of a company customer, for segmentation.",
+    )
     customer_profile_ids = fields.One2many(
         "customer.profile", "partner_id", string="Customer Profiles", readonly=True
     )

@@ -34,6 +34,7 @@ class TestSegment(CustomerCommon):
             country_id=cls.cn.id,
             industry_id=cls.industry.id,
             category_id=[Command.set(cls.tag.ids)],
+            customer_company_size="medium",
         )
         cls.wang_assistant = cls._customer("王伟的助理", parent_id=cls.wang.id)
         cls.li = cls._customer("李娜", city="北京", country_id=cls.cn.id)
@@ -66,6 +67,7 @@ class TestSegment(CustomerCommon):
             [("city", "=", "上海")],
             [("country_id.code", "=", "GB")],
             [("industry_id", "=", self.industry.id)],
+            [("customer_company_size", "in", ("medium", "large"))],
             [("category_id", "in", self.tag.ids)],
             [("customer_rfm_segment", "=", self.wang.customer_rfm_segment)],
             [("customer_value_class", "=", "a")],
@@ -83,6 +85,12 @@ class TestSegment(CustomerCommon):
                     segment.customer_count, self.env["res.partner"].search_count(domain)
                 )
                 self.assertEqual(segment._get_partners(), self.env["res.partner"].search(domain))
+
+    def test_company_size(self):
+        self.assertEqual(
+            self._in_fixture([("customer_company_size", "in", ("medium", "large"))]),
+            self.wang,
+        )
 
     def test_behavioural_conditions(self):
         self.assertEqual(self.wang.customer_value_class, "a")
