@@ -21,14 +21,15 @@ PROFILE_FIELDS = {
 }
 
 
-def _fact_search(partner_field):
-    """The search method of the fact field ``partner_field``."""
+def _fact_field(field_class, profile_field, *args, **kwargs):
+    """A partner field showing ``profile_field`` of the current company's
+    profile, searchable through that profile (see ``_search_customer_fact``)."""
 
-    def search(self, operator, value):
-        return self._search_customer_fact(partner_field, operator, value)
+    def search(records, operator, value):
+        return records._search_customer_fact(profile_field, operator, value)
 
-    search.__name__ = f"_search_{partner_field}"
-    return search
+    search.__name__ = f"_search_customer_{profile_field}"
+    return field_class(*args, compute="_compute_customer_profile", search=search, **kwargs)
 
 
 class ResPartner(models.Model):
@@ -59,74 +60,48 @@ class ResPartner(models.Model):
         search="_search_customer_profile_id",
         help="Facts of the commercial partner in the current company.",
     )
-    customer_first_order_date = fields.Date(
-        string="First Order",
-        compute="_compute_customer_profile",
-        search="_search_customer_first_order_date",
+    customer_first_order_date = _fact_field(fields.Date, "first_order_date", string="First Order")
+    customer_last_order_date = _fact_field(fields.Date, "last_order_date", string="Last Order")
+    customer_days_since_last_order = _fact_field(
+        fields.Integer, "days_since_last_order", string="Days Since Last Order"
     )
-    customer_last_order_date = fields.Date(
-        string="Last Order",
-        compute="_compute_customer_profile",
-        search="_search_customer_last_order_date",
-    )
-    customer_days_since_last_order = fields.Integer(
-        string="Days Since Last Order",
-        compute="_compute_customer_profile",
-        search="_search_customer_days_since_last_order",
-    )
-    customer_order_count = fields.Integer(
-        string="Confirmed Orders",
-        compute="_compute_customer_profile",
-        search="_search_customer_order_count",
-    )
+    customer_order_count = _fact_field(fields.Integer, "order_count", string="Confirmed Orders")
     customer_currency_id = fields.Many2one(
         "res.currency", string="Customer Currency", compute="_compute_customer_profile"
     )
-    customer_revenue = fields.Monetary(
+    customer_revenue = _fact_field(
+        fields.Monetary,
+        "revenue",
         string="Customer Revenue",
         currency_field="customer_currency_id",
-        compute="_compute_customer_profile",
-        search="_search_customer_revenue",
     )
-    customer_average_order_value = fields.Monetary(
+    customer_average_order_value = _fact_field(
+        fields.Monetary,
+        "average_order_value",
         string="Average Order Value",
         currency_field="customer_currency_id",
-        compute="_compute_customer_profile",
-        search="_search_customer_average_order_value",
     )
-    customer_lifetime_value = fields.Monetary(
+    customer_lifetime_value = _fact_field(
+        fields.Monetary,
+        "lifetime_value",
         string="Lifetime Value",
         currency_field="customer_currency_id",
-        compute="_compute_customer_profile",
-        search="_search_customer_lifetime_value",
     )
     customer_rfm_score = fields.Char(string="RFM", compute="_compute_customer_profile")
-    customer_recency_score = fields.Integer(
-        string="R Score",
-        compute="_compute_customer_profile",
-        search="_search_customer_recency_score",
-    )
-    customer_frequency_score = fields.Integer(
-        string="F Score",
-        compute="_compute_customer_profile",
-        search="_search_customer_frequency_score",
-    )
-    customer_monetary_score = fields.Integer(
-        string="M Score",
-        compute="_compute_customer_profile",
-        search="_search_customer_monetary_score",
-    )
-    customer_rfm_segment = fields.Selection(
+    customer_recency_score = _fact_field(fields.Integer, "recency_score", string="R Score")
+    customer_frequency_score = _fact_field(fields.Integer, "frequency_score", string="F Score")
+    customer_monetary_score = _fact_field(fields.Integer, "monetary_score", string="M Score")
+    customer_rfm_segment = _fact_field(
+        fields.Selection,
+        "rfm_segment",
         selection=lambda self: self.env["customer.profile"]._fields["rfm_segment"].selection,
         string="RFM Segment",
-        compute="_compute_customer_profile",
-        search="_search_customer_rfm_segment",
     )
-    customer_value_class = fields.Selection(
+    customer_value_class = _fact_field(
+        fields.Selection,
+        "value_class",
         selection=lambda self: self.env["customer.profile"]._fields["value_class"].selection,
         string="Value Class",
-        compute="_compute_customer_profile",
-        search="_search_customer_value_class",
     )
 
     @api.depends("commercial_partner_id.customer_profile_ids")
@@ -153,8 +128,7 @@ class ResPartner(models.Model):
     # company's profile of the commercial partner. A partner without a profile
     # shows empty facts (0, not set) and matches when its empty value does, as
     # the field displays it: "Revenue < 100" includes partners who never bought.
-    def _search_customer_fact(self, partner_field, operator, value):
-        profile_field = PROFILE_FIELDS[partner_field]
+    def _search_customer_fact(self, profile_field, operator, value):
         company = [("company_id", "=", self.env.company.id)]
         domain = [
             (
@@ -163,14 +137,14 @@ class ResPartner(models.Model):
                 [*company, (profile_field, operator, value)],
             )
         ]
-        if self._customer_fact_matches_empty(partner_field, operator, value):
+        if self._customer_fact_matches_empty(profile_field, operator, value):
             no_profile = [("commercial_partner_id.customer_profile_ids", "not any", company)]
             domain = expression.OR([domain, no_profile])
         return domain
 
-    def _customer_fact_matches_empty(self, partner_field, operator, value):
+    def _customer_fact_matches_empty(self, profile_field, operator, value):
         """Whether a partner without a profile (empty facts) meets the condition."""
-        field = self._fields[partner_field]
+        field = self.env["customer.profile"]._fields[profile_field]
         empty = 0 if field.type in ("integer", "float", "monetary") else False
         if value is None:
             value = False
@@ -191,19 +165,6 @@ class ResPartner(models.Model):
                 ">=": empty >= value,
             }[operator]
         return operator in ("not like", "not ilike", "not =like", "not =ilike")
-
-    _search_customer_first_order_date = _fact_search("customer_first_order_date")
-    _search_customer_last_order_date = _fact_search("customer_last_order_date")
-    _search_customer_days_since_last_order = _fact_search("customer_days_since_last_order")
-    _search_customer_order_count = _fact_search("customer_order_count")
-    _search_customer_revenue = _fact_search("customer_revenue")
-    _search_customer_average_order_value = _fact_search("customer_average_order_value")
-    _search_customer_lifetime_value = _fact_search("customer_lifetime_value")
-    _search_customer_recency_score = _fact_search("customer_recency_score")
-    _search_customer_frequency_score = _fact_search("customer_frequency_score")
-    _search_customer_monetary_score = _fact_search("customer_monetary_score")
-    _search_customer_rfm_segment = _fact_search("customer_rfm_segment")
-    _search_customer_value_class = _fact_search("customer_value_class")
 
     def action_open_customer_timeline(self):
         self.ensure_one()
