@@ -2,6 +2,8 @@ from . import res_company
 from . import res_config_settings
 from . import customer_scoring_run
 from . import customer_profile
+from . import customer_profile_facts
+from . import customer_profile_queue
 from . import customer_event
 from . import customer_value_line
 from . import res_partner
@@ -14,3 +16,4 @@ from . import res_partner_salutation
 from . import customer_segment
 from . import customer_segment_mailing
 from . import customer_segment_mailing_line
+from . import customer_demo

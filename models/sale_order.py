@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 # (state before, state after) -> timeline event type
 STATE_EVENTS = {
@@ -25,11 +25,11 @@ class SaleOrder(models.Model):
             if order.state == "sale"
         }
 
-    def _refresh_customer_facts(self, keys):
-        """Hook: update the facts of the customers in ``keys`` right away."""
-        if keys:
-            partners, companies = zip(*keys, strict=True)
-            self.env["customer.profile"].sudo()._refresh_customers(partners, companies)
+    def _queue_customer_facts(self, keys):
+        """Queue the customers in ``keys`` for a refresh of their facts right
+        after this transaction commits (``customer.profile.queue``): the
+        order's transaction never writes a row all orders of a customer share."""
+        self.env["customer.profile.queue"].sudo()._enqueue(keys)
 
     def _customer_event_values(self, event_type):
         """Hook: the timeline row of this order for ``event_type``."""
@@ -61,22 +61,5 @@ class SaleOrder(models.Model):
         result = super().write(vals)
         if "state" in vals:
             self._log_state_events(states_before)
-        self._refresh_customer_facts(before | self._customer_fact_keys())
+        self._queue_customer_facts(before | self._customer_fact_keys())
         return result
-
-    @api.model
-    def _customer_demo_dates(self, dates):
-        """Demo data: move orders, and their timeline rows, to ``dates``
-        ({order: datetime})."""
-        events = self.env["customer.event"].sudo()
-        for order, date in dates.items():
-            self.env.cr.execute(
-                "UPDATE sale_order SET date_order = %s WHERE id = %s", (date, order.id)
-            )
-            self.env.cr.execute(
-                "UPDATE customer_event SET date = %s WHERE res_model = 'sale.order' "
-                "AND res_id = %s",
-                (date, order.id),
-            )
-        self.invalidate_model(["date_order"])
-        events.invalidate_model(["date"])

@@ -9,13 +9,13 @@ class SaleOrderLine(models.Model):
         {"product_uom_qty", "price_unit", "discount", "tax_id", "product_id", "order_id"}
     )
 
-    def _refresh_order_customer_facts(self, orders):
-        orders._refresh_customer_facts(orders._customer_fact_keys())
+    def _queue_order_customer_facts(self, orders):
+        orders._queue_customer_facts(orders._customer_fact_keys())
 
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        self._refresh_order_customer_facts(lines.order_id)
+        self._queue_order_customer_facts(lines.order_id)
         return lines
 
     def write(self, vals):
@@ -23,11 +23,11 @@ class SaleOrderLine(models.Model):
             return super().write(vals)
         orders = self.order_id
         result = super().write(vals)
-        self._refresh_order_customer_facts(orders | self.order_id)
+        self._queue_order_customer_facts(orders | self.order_id)
         return result
 
     def unlink(self):
         orders = self.order_id
         result = super().unlink()
-        self._refresh_order_customer_facts(orders.exists())
+        self._queue_order_customer_facts(orders.exists())
         return result

@@ -1,4 +1,7 @@
 import datetime
+import re
+import threading
+from contextlib import contextmanager
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
@@ -85,7 +88,15 @@ class CustomerCommon(BaseCommon):
         """The (UTC) date of an order placed ``days_ago`` days back."""
         return (fields.Datetime.now() - datetime.timedelta(days=days_ago)).date()
 
+    def _after_commit(self):
+        """What the transaction's commit would start: the refresh of the
+        customers its orders queued (``customer.profile.queue``), here in
+        the test's own transaction."""
+        return self.env["customer.profile.queue"]._process()
+
     def _profile(self, partner, company=None):
+        """The customer's facts as read after the commit."""
+        self._after_commit()
         return self.env["customer.profile"].search(
             [("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)]
         )
@@ -94,5 +105,34 @@ class CustomerCommon(BaseCommon):
         return self.env["customer.profile"]._recompute_all(company or self.company)
 
     def _snapshot(self, fields_list):
+        self._after_commit()
         profiles = self.env["customer.profile"].search([("company_id", "=", self.company.id)])
         return {p.partner_id.id: {f: p[f] for f in fields_list} for p in profiles}
+
+
+@contextmanager
+def captured_queries():
+    """Collect the SQL text of every statement run meanwhile in this thread."""
+    queries = []
+    thread = threading.current_thread()
+    hooks = list(getattr(thread, "query_hooks", ()))
+
+    def hook(cr, query, params, start, delay):
+        queries.append(query.decode() if isinstance(query, bytes) else str(query))
+
+    thread.query_hooks = [*hooks, hook]
+    try:
+        yield queries
+    finally:
+        thread.query_hooks = hooks
+
+
+def written_tables(queries):
+    """{table: {statement kinds}} of the writes among ``queries``; a
+    statement whose CTEs write several tables counts for each of them."""
+    tables = {}
+    pattern = re.compile(r"\b(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+\"?(\w+)\"?", re.I)
+    for query in queries:
+        for kind, table in pattern.findall(query):
+            tables.setdefault(table, set()).add(" ".join(kind.upper().split()))
+    return tables

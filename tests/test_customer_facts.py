@@ -76,6 +76,7 @@ class TestCustomerFacts(CustomerCommon):
         self.assertEqual(contact.customer_profile_id, self._profile(company))
 
     def test_days_since_last_order_search(self):
+        self._after_commit()
         profiles = self.env["customer.profile"].search(
             [("days_since_last_order", ">", 3), ("company_id", "=", self.company.id)]
         )

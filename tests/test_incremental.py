@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -74,10 +76,13 @@ class TestIncremental(CustomerCommon):
         self.assertFalse(profile.value_class)
 
     def test_query_count_does_not_grow_with_customers(self):
-        """Refreshing 1 or 10 customers costs the same, exact number of queries."""
+        """Refreshing 1 or 10 customers costs the same, exact number of
+        queries (the core's own: what plugins do in ``_on_facts_changed`` has
+        budgets of its own)."""
         profiles = self.env["customer.profile"]
-        profiles._refresh_customers(self.top.ids, self.company.ids)  # warm the caches
-        with self.assertQueryCount(5):
-            profiles._refresh_customers(self.top.ids, self.company.ids)
-        with self.assertQueryCount(5):
-            profiles._refresh_customers(self.customers.ids, self.company.ids)
+        with patch.object(type(profiles), "_on_facts_changed", lambda self, keys: None):
+            profiles._refresh_customers(self.top.ids, self.company.ids)  # warm the caches
+            with self.assertQueryCount(5):
+                profiles._refresh_customers(self.top.ids, self.company.ids)
+            with self.assertQueryCount(5):
+                profiles._refresh_customers(self.customers.ids, self.company.ids)

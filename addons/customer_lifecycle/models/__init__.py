@@ -4,6 +4,6 @@ from . import customer_lifecycle_state
 from . import customer_lifecycle_history
 from . import customer_event
 from . import res_partner
-from . import sale_order
 from . import crm_lead
 from . import customer_profile
+from . import customer_lifecycle_demo

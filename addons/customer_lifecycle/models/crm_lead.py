@@ -17,9 +17,10 @@ class CrmLead(models.Model):
         }
 
     def _evaluate_customer_lifecycle(self, keys):
-        """Hook: re-evaluate the lifecycle of the customers in ``keys``."""
-        if keys:
-            self.env["customer.lifecycle.state"].sudo()._evaluate_customers(keys)
+        """Queue the customers in ``keys``: their lifecycle is evaluated right
+        after the commit, through the core's facts-changed hook, never in the
+        transaction that changed the lead."""
+        self.env["customer.profile.queue"].sudo()._enqueue(keys)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -27,9 +27,13 @@ class LifecycleCommon(CustomerCommon):
         cls.salesperson = cls.user_customer
 
     def _evaluate(self):
+        self._after_commit()
         return self.State._evaluate(self.company)
 
     def _state(self, partner):
+        """The customer's lifecycle state as read after the commit (the
+        queued refresh ran, with this test's event setting)."""
+        self._after_commit()
         return self.State.search(
             [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
         )
@@ -38,8 +42,20 @@ class LifecycleCommon(CustomerCommon):
         return self._state(partner).stage_id
 
     def _with_events(self):
+        """An environment whose changes move customers once committed; the
+        refreshes after the commit (``_after_commit``) evaluate with events."""
+        self.events = True
         return self.env(context=dict(self.env.context, customer_lifecycle_no_event=False))
 
+    def setUp(self):
+        super().setUp()
+        self.events = False
+
+    def _after_commit(self):
+        env = self._with_events() if self.events else self.env
+        return env["customer.profile.queue"]._process()
+
     def _stages_snapshot(self):
+        self._after_commit()
         states = self.State.search([("company_id", "=", self.company.id)])
         return {state.partner_id.id: state.stage_id.code for state in states}

@@ -1,10 +1,13 @@
 import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.customer_relationship.tests.common import captured_queries, written_tables
 
 from .common import LifecycleCommon
 
@@ -307,6 +310,7 @@ class TestLifecycleRules(LifecycleCommon):
                 "company_id": other.id,
             }
         )
+        self._after_commit()
         self.State._evaluate(self.company | other)
         self.assertEqual(self._stage(partner), self.stages["active"])
         other_state = self.State.search(
@@ -376,6 +380,7 @@ class TestLifecycleQueries(LifecycleCommon):
             partners |= partner
             self._order(partner, 100, days_ago=3)
             self._order(partner, 100, days_ago=30)
+        self._after_commit()
         self.env.flush_all()
         self.env.invalidate_all()
         return partners
@@ -386,14 +391,14 @@ class TestLifecycleQueries(LifecycleCommon):
         self._evaluate()  # warm the caches (rules, stages, defaults)
         self._fixture(3, "Few")
         with self.assertQueryCount(__system__=QUERIES):
-            self._evaluate()
+            self.State._evaluate(self.company)
         moved = self.env["customer.lifecycle.history"].search_count(
             [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
         )
         self.assertEqual(moved, 4)
         self._fixture(9, "Many")
         with self.assertQueryCount(__system__=QUERIES):
-            self._evaluate()
+            self.State._evaluate(self.company)
         moved = self.env["customer.lifecycle.history"].search_count(
             [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
         )
@@ -414,3 +419,46 @@ class TestLifecycleQueries(LifecycleCommon):
         with self.assertQueryCount(__system__=EVENT_QUERIES):
             events._evaluate_customers({(second.id, self.company.id)})
         self.assertEqual(self._stage(second), self.stages["active"])
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleAfterCommit(LifecycleCommon):
+    """Orders and leads move customers after their commit, never in it."""
+
+    def test_order_transaction_leaves_the_state_alone(self):
+        partner = self._customer("Busy Ltd")
+        self._order(partner, 100, days_ago=40)
+        self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["new_customer"])
+        order = self._order(partner, 100, confirm=False)
+        with captured_queries() as queries:
+            order.with_env(self._with_events()).action_confirm()
+            self.env.flush_all()
+        written = written_tables(queries)
+        for table in ("customer_lifecycle_state", "customer_lifecycle_history", "customer_profile"):
+            self.assertNotIn(table, written)
+        # the refresh after the commit moves the customer (two orders: Active)
+        self.assertEqual(self._stage(partner), self.stages["active"])
+
+    def test_lead_transaction_leaves_the_state_alone(self):
+        partner = self._customer("Enquiring Ltd")
+        with captured_queries() as queries:
+            self.env["crm.lead"].with_env(self._with_events()).create(
+                {"name": "Deal", "type": "lead", "partner_id": partner.id}
+            )
+            self.env.flush_all()
+        self.assertNotIn("customer_lifecycle_state", written_tables(queries))
+        self.assertEqual(self._stage(partner), self.stages["lead"])
+
+    def test_large_change_left_to_the_cron(self):
+        """A full recompute changing many customers triggers the rules' cron
+        instead of evaluating them in the recompute."""
+        cron = self.env.ref("customer_lifecycle.ir_cron_customer_lifecycle")
+        keys = {(partner_id, self.company.id) for partner_id in range(1, 1003)}
+        with (
+            patch.object(type(self.State), "_evaluate_customers") as evaluate,
+            patch.object(type(cron), "_trigger") as trigger,
+        ):
+            self.env["customer.profile"]._on_facts_changed(keys)
+        evaluate.assert_not_called()
+        trigger.assert_called_once()
