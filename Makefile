@@ -2,6 +2,7 @@
 #   make run     demo database customer_demo served at http://localhost:8069
 #   make test    the whole test suite (unit, integration, browser tours)
 #   make bench   benchmark on a scaled database
+#   make stress  parallel order confirmations, with and without our modules
 #   make lint    pre-commit checks
 SHELL := /bin/bash
 BOOT := tools/bootstrap.sh
@@ -9,7 +10,7 @@ VENV := .venv
 HTTP_PORT ?= 8069
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint bench pot clean
+.PHONY: run test setup lint bench stress pot clean
 
 setup:
 	@bash $(BOOT) setup
@@ -34,6 +35,13 @@ test:
 bench:
 	@bash $(BOOT) setup && bash $(BOOT) pg && bash $(BOOT) config
 	@$(VENV)/bin/python tools/bench.py $(if $(SCALE),--scale $(SCALE))
+
+# A prefork Odoo on copies of the demo database and of a vanilla one; see
+# README.md, Concurrency. CLIENTS=60 ORDERS=200 ORDER_CLIENTS=20 by default.
+stress:
+	@bash $(BOOT) demodb && bash $(BOOT) config
+	@$(VENV)/bin/python tools/stress.py $(if $(CLIENTS),--clients $(CLIENTS)) \
+		$(if $(ORDERS),--orders $(ORDERS)) $(if $(ORDER_CLIENTS),--order-clients $(ORDER_CLIENTS))
 
 lint:
 	@bash $(BOOT) setup

@@ -181,6 +181,7 @@ DB_HOST=localhost
 DB_PORT=$port
 DB_USER=odoo
 DB_PASSWORD=False
+PG_LOG=$base/server.log
 EOF
 }
 

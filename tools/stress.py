@@ -1,0 +1,581 @@
+"""Concurrency of sales order confirmation (``make stress``).
+
+    .venv/bin/python tools/stress.py [--clients 60] [--orders 200] [--order-clients 20]
+
+Runs one prefork Odoo server (``--workers=4``, as in production) serving two
+databases and drives it over JSON-RPC from parallel clients:
+
+- ``customer_stress``: a copy of the demo database (every module of the
+  project, demo data), made from ``customer_demo`` (``make run``'s database);
+- ``customer_stress_vanilla``: Odoo without our modules (sale_management and
+  crm with demo data), from a cached template.
+
+1. One customer: N clients (default 60) confirm N quotations of one customer
+   at the same moment. Printed per database: confirmations that failed for
+   the user, and serialization failures (PostgreSQL's own log: every
+   "could not serialize access" and "deadlock detected" error of any
+   transaction; Odoo's log: the retries of the requests). Then, on our
+   database, whether the customer's facts equal what a full recompute gives
+   (compared in a transaction rolled back afterwards), whether a second
+   evaluation of the lifecycle rules would still move the customer, and
+   whether anything is left in the refresh queue.
+2. Throughput: M orders (default 200) of M different customers confirmed by
+   K clients (default 20), in interleaved rounds on both databases; the
+   median orders per second of each.
+
+Targets: 0 failed confirmations; serialization failures at most the vanilla
+figure + 10%; throughput at least 90% of vanilla. Exits 1 when one is missed.
+"""
+
+import argparse
+import itertools
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import bench_data  # noqa: E402
+
+OURS = "customer_stress"
+VANILLA = "customer_stress_vanilla"
+VANILLA_TEMPLATE = "customer_stress_vanilla_template"
+DEMO = os.environ.get("DEMO_DB", "customer_demo")
+VANILLA_MODULES = "sale_management,crm"
+LOGIN = PASSWORD = "admin"
+WORKERS = 4
+ROUNDS = 3
+SERIALIZATION = re.compile(r"could not serialize access|deadlock detected", re.I)
+RESET_TRIES = 5
+RESETS = {}
+RESETS_LOCK = threading.Lock()
+UIDS = {}
+ODOO_RETRY = re.compile(r"SERIALIZATION_FAILURE|DEADLOCK_DETECTED|could not serialize", re.I)
+# facts compared with a full recompute: what the orders make (scores are
+# given against the bounds of the last full run, see README)
+ORDER_FACTS = [
+    "first_order_date",
+    "last_order_date",
+    "order_count",
+    "revenue",
+    "average_order_value",
+    "window_order_count",
+    "window_revenue",
+    "lifetime_value",
+]
+
+
+def say(text=""):
+    sys.stdout.write(f"{text}\n")
+    sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- rpc
+class RpcError(Exception):
+    pass
+
+
+class Client:
+    def __init__(self, url, db):
+        self.url = f"{url}/jsonrpc"
+        self.db = db
+        self.uid = None
+        self._ids = itertools.count()
+
+    def call(self, service, method, *args, timeout=600):
+        """One JSON-RPC call. A connection the server reset before it
+        answered is tried again (Odoo's prefork server listens with a
+        backlog of 8 connections per worker, and refuses what overflows it);
+        a call the server had already run fails the second time (a
+        confirmed order cannot be confirmed again), so nothing is hidden."""
+        for attempt in range(RESET_TRIES):
+            try:
+                return self._call(service, method, args, timeout)
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                if attempt == RESET_TRIES - 1:
+                    raise
+                with RESETS_LOCK:
+                    RESETS[self.db] = RESETS.get(self.db, 0) + 1
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _call(self, service, method, args, timeout):
+        payload = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": next(self._ids),
+                "params": {"service": service, "method": method, "args": args},
+            }
+        ).encode()
+        request = urllib.request.Request(self.url, payload, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer = json.loads(response.read())
+        if answer.get("error"):
+            data = answer["error"].get("data") or {}
+            raise RpcError(data.get("message") or answer["error"].get("message"))
+        return answer["result"]
+
+    def login(self):
+        """Log in once per database; the other clients reuse the uid (a
+        login costs a password hash, which is not what is measured)."""
+        if self.db not in UIDS:
+            UIDS[self.db] = self.call("common", "login", self.db, LOGIN, PASSWORD)
+            if not UIDS[self.db]:
+                raise SystemExit(f"cannot log in to {self.db} as {LOGIN}")
+        self.uid = UIDS[self.db]
+        return self
+
+    def execute(self, model, method, *args, **kwargs):
+        return self.call(
+            "object", "execute_kw", self.db, self.uid, PASSWORD, model, method, list(args), kwargs
+        )
+
+
+# ---------------------------------------------------------------- databases
+class Databases:
+    def __init__(self, odoo_config, config_path):
+        self.cluster = bench_data.Cluster(odoo_config)
+        self.config_path = config_path
+        self.data_dir = odoo_config["data_dir"]
+        self.odoo_bin = os.path.join(ROOT, ".venv", "bin", "odoo")
+
+    def copy(self, source, target):
+        """The database ``source`` and its filestore, as ``target``."""
+        self.cluster.admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        self.cluster.admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+        filestore = os.path.join(self.data_dir, "filestore")
+        shutil.rmtree(os.path.join(filestore, target), ignore_errors=True)
+        if os.path.isdir(os.path.join(filestore, source)):
+            shutil.copytree(os.path.join(filestore, source), os.path.join(filestore, target))
+
+    def vanilla(self):
+        """The vanilla database, from a template installed once."""
+        if not self.cluster.exists(VANILLA_TEMPLATE):
+            say(f"installing {VANILLA_MODULES} with demo data into {VANILLA_TEMPLATE} (once)")
+            subprocess.run(
+                [
+                    self.odoo_bin,
+                    "-c",
+                    self.config_path,
+                    "-d",
+                    VANILLA_TEMPLATE,
+                    "-i",
+                    VANILLA_MODULES,
+                    "--stop-after-init",
+                    "--log-level=warn",
+                ],
+                check=True,
+            )
+        self.copy(VANILLA_TEMPLATE, VANILLA)
+
+    def ours(self):
+        if not self.cluster.exists(DEMO):
+            raise SystemExit(f"no {DEMO} database: make stress builds it with `make run`'s setup")
+        self.copy(DEMO, OURS)
+
+
+# ---------------------------------------------------------------- server
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A prefork Odoo serving the stress databases, logging to a file."""
+
+    def __init__(self, config_path, logfile):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.logfile = logfile
+        open(logfile, "w").close()
+        self.process = subprocess.Popen(
+            [
+                os.path.join(ROOT, ".venv", "bin", "odoo"),
+                "-c",
+                config_path,
+                f"--workers={WORKERS}",
+                "--max-cron-threads=1",
+                # the scheduled jobs of these databases only
+                f"--database={OURS},{VANILLA}",
+                f"--http-port={self.port}",
+                "--gevent-port",
+                str(free_port()),
+                "--db-filter=^customer_stress",
+                f"--logfile={logfile}",
+                "--log-level=info",
+                "--limit-time-real=1200",
+                "--limit-time-cpu=1200",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"Odoo stopped at start, see {self.logfile}")
+            try:
+                Client(self.url, None).call("common", "version", timeout=5)
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise SystemExit(f"Odoo did not answer within {timeout}s, see {self.logfile}")
+
+    def log_size(self):
+        return os.path.getsize(self.logfile)
+
+    def log_since(self, offset):
+        with open(self.logfile, errors="replace") as handle:
+            handle.seek(offset)
+            return handle.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class PostgresLog:
+    """The server log of the project-local cluster, when it is that one."""
+
+    def __init__(self):
+        self.path = None
+        env_file = os.path.join(ROOT, ".build", "pg.env")
+        if os.path.exists(env_file):
+            with open(env_file) as handle:
+                for line in handle:
+                    if line.startswith("PG_LOG="):
+                        self.path = line.split("=", 1)[1].strip() or None
+
+    def size(self):
+        return os.path.getsize(self.path) if self.path and os.path.exists(self.path) else 0
+
+    def count_since(self, offset):
+        if not self.path or not os.path.exists(self.path):
+            return None
+        with open(self.path, errors="replace") as handle:
+            handle.seek(offset)
+            return sum(1 for line in handle if SERIALIZATION.search(line))
+
+
+# ---------------------------------------------------------------- workload
+def parallel(calls, clients):
+    """Run the callables ``calls`` from ``clients`` threads released at once;
+    returns (seconds, errors)."""
+    pending = list(calls)
+    lock = threading.Lock()
+    errors = []
+    barrier = threading.Barrier(clients + 1)
+
+    def worker():
+        barrier.wait()
+        while True:
+            with lock:
+                if not pending:
+                    return
+                call = pending.pop()
+            try:
+                call()
+            except (RpcError, OSError) as error:
+                with lock:
+                    errors.append(str(error).splitlines()[0] if str(error) else repr(error))
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.monotonic()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started, errors
+
+
+def quotations(client, partner_ids, product_id):
+    """One quotation per partner id (repeat an id for several)."""
+    return client.execute(
+        "sale.order",
+        "create",
+        [
+            {
+                "partner_id": partner_id,
+                "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})],
+            }
+            for partner_id in partner_ids
+        ],
+    )
+
+
+def product_of(client):
+    ids = client.execute("product.product", "search", [("sale_ok", "=", True)], limit=1, order="id")
+    if not ids:
+        raise SystemExit(f"no product to sell in {client.db}")
+    return ids[0]
+
+
+def new_partners(client, count, label):
+    return client.execute(
+        "res.partner",
+        "create",
+        [
+            {"name": f"Stress {label} {index}", "email": f"s{index}@stress.example.com"}
+            for index in range(count)
+        ],
+    )
+
+
+def confirm_calls(url, db, order_ids):
+    local = threading.local()
+
+    def client():
+        if not hasattr(local, "client"):
+            local.client = Client(url, db).login()
+        return local.client
+
+    def confirm(order_id):
+        return lambda: client().execute("sale.order", "action_confirm", [order_id])
+
+    return [confirm(order_id) for order_id in order_ids]
+
+
+def one_customer(server, pg_log, db, customer_id, clients):
+    client = Client(server.url, db).login()
+    product = product_of(client)
+    if customer_id is None:
+        customer_id = new_partners(client, 1, "customer")[0]
+    order_ids = quotations(client, [customer_id] * clients, product)
+    odoo_offset, pg_offset = server.log_size(), pg_log.size()
+    seconds, errors = parallel(confirm_calls(server.url, db, order_ids), clients)
+    time.sleep(1)  # the last log lines
+    log = server.log_since(odoo_offset)
+    confirmed = client.execute(
+        "sale.order", "search_count", [("id", "in", order_ids), ("state", "=", "sale")]
+    )
+    resets = RESETS.pop(db, 0)
+    return {
+        "db": db,
+        "customer_id": customer_id,
+        "orders": len(order_ids),
+        "confirmed": confirmed,
+        "failed": len(order_ids) - confirmed,
+        "errors": sorted(set(errors)),
+        "odoo_retries": sum(1 for line in log.splitlines() if ODOO_RETRY.search(line)),
+        "pg_failures": pg_log.count_since(pg_offset),
+        "seconds": round(seconds, 2),
+        "connection_resets": resets,
+    }
+
+
+def throughput_round(url, db, count, clients, product_ids, label):
+    client = Client(url, db).login()
+    partners = new_partners(client, count, label)
+    order_ids = quotations(client, partners, product_ids[db])
+    seconds, errors = parallel(confirm_calls(url, db, order_ids), clients)
+    return count / seconds, errors
+
+
+# ---------------------------------------------------------------- checks
+def check_facts(config_path, customer_id):
+    """Compare the customer's stored facts with a full recompute (rolled
+    back), and check that the lifecycle would not move it again."""
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", config_path, "--log-level=warn"])
+    registry = Registry(OURS)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        partner = env["res.partner"].browse(customer_id)
+        company = env["sale.order"].search([("partner_id", "=", customer_id)], limit=1).company_id
+        profiles = env["customer.profile"]
+        queued = env["customer.profile.queue"].search_count([])
+
+        def read():
+            profile = profiles.search(
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                ]
+            )
+            return {name: profile[name] for name in ORDER_FACTS}
+
+        stored = read()
+        profiles._recompute_all(company)
+        recomputed = read()
+        moves = None
+        if "customer.lifecycle.state" in env:
+            moves = env["customer.lifecycle.state"]._evaluate_customers(
+                {(partner.commercial_partner_id.id, company.id)}
+            )
+        cr.rollback()
+    differences = {
+        name: (stored[name], recomputed[name])
+        for name in ORDER_FACTS
+        if stored[name] != recomputed[name]
+    }
+    return {
+        "facts_exact": not differences,
+        "differences": {k: [str(a), str(b)] for k, (a, b) in differences.items()},
+        "order_count": stored["order_count"],
+        "lifecycle_moves_left": moves,
+        "queued_left": queued,
+    }
+
+
+def pick_customer(url):
+    """The demo customer with the most orders: it has a profile, a lifecycle
+    stage and a timeline, as a real customer would."""
+    client = Client(url, OURS).login()
+    rows = client.execute(
+        "customer.profile", "search_read", [], ["partner_id"], limit=1, order="order_count desc"
+    )
+    return rows[0]["partner_id"][0] if rows else None
+
+
+# ---------------------------------------------------------------- main
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=60)
+    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--order-clients", type=int, default=20)
+    parser.add_argument("--config", default=os.path.join(ROOT, ".build", "odoo.cfg"))
+    args = parser.parse_args()
+
+    import odoo  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    databases = Databases(odoo.tools.config, args.config)
+    say(f"copying {DEMO} to {OURS}")
+    databases.ours()
+    databases.vanilla()
+
+    out_dir = os.path.join(ROOT, ".build", "stress")
+    os.makedirs(out_dir, exist_ok=True)
+    server = Server(args.config, os.path.join(out_dir, "odoo.log"))
+    pg_log = PostgresLog()
+    report = {}
+    try:
+        server.wait_ready()
+        # every worker loads both registries before anything is measured
+        product_ids = {}
+        for db in (OURS, VANILLA):
+            client = Client(server.url, db).login()
+            product_ids[db] = product_of(client)
+            parallel(
+                [lambda db=db: Client(server.url, db).login() for _ in range(WORKERS * 4)],
+                WORKERS * 2,
+            )
+        throughput_round(server.url, OURS, 20, 4, product_ids, "warm-up")
+        throughput_round(server.url, VANILLA, 20, 4, product_ids, "warm-up")
+
+        say(f"\n1. {args.clients} clients confirm {args.clients} quotations of one customer")
+        customer = pick_customer(server.url)
+        single = {
+            VANILLA: one_customer(server, pg_log, VANILLA, None, args.clients),
+            OURS: one_customer(server, pg_log, OURS, customer, args.clients),
+        }
+        report["one_customer"] = single
+        report["facts"] = check_facts(args.config, customer)
+
+        say(
+            f"2. throughput: {args.orders} orders of different customers, "
+            f"{args.order_clients} clients, {ROUNDS} interleaved rounds"
+        )
+        rates = {VANILLA: [], OURS: []}
+        round_errors = {VANILLA: [], OURS: []}
+        for index in range(ROUNDS):
+            for db in (VANILLA, OURS) if index % 2 == 0 else (OURS, VANILLA):
+                rate, errors = throughput_round(
+                    server.url, db, args.orders, args.order_clients, product_ids, f"r{index}"
+                )
+                rates[db].append(round(rate, 2))
+                round_errors[db].extend(errors)
+        report["throughput"] = {
+            db: {
+                "rounds": rates[db],
+                "median": statistics.median(rates[db]),
+                "errors": sorted(set(round_errors[db])),
+            }
+            for db in rates
+        }
+    finally:
+        server.stop()
+    return finish(report, out_dir)
+
+
+def finish(report, out_dir):
+    single, facts, speed = report["one_customer"], report["facts"], report["throughput"]
+    vanilla, ours = single[VANILLA], single[OURS]
+    say()
+    say(f"{'':42} {'vanilla Odoo':>14} {'with our modules':>18}")
+    for label, key in (
+        ("confirmations", "orders"),
+        ("failed for the user", "failed"),
+        ("serialization failures (PostgreSQL log)", "pg_failures"),
+        ("retries in Odoo's log", "odoo_retries"),
+        ("seconds", "seconds"),
+        ("connection resets retried", "connection_resets"),
+    ):
+        say(f"{label:42} {vanilla[key]!s:>14} {ours[key]!s:>18}")
+    say(
+        f"{'orders/s, ' + str(len(speed[OURS]['rounds'])) + ' rounds (median)':42}"
+        f" {speed[VANILLA]['median']:>14.2f} {speed[OURS]['median']:>18.2f}"
+    )
+    for db, result in single.items():
+        for error in result["errors"]:
+            say(f"  {db}: {error}")
+    say(
+        f"\ncustomer facts equal a full recompute: {'yes' if facts['facts_exact'] else 'NO'}"
+        f" ({facts['order_count']} orders; queue rows left: {facts['queued_left']};"
+        f" lifecycle moves left: {facts['lifecycle_moves_left']})"
+    )
+    if facts["differences"]:
+        say(f"  differences (stored, recomputed): {facts['differences']}")
+
+    failures_key = "pg_failures" if ours["pg_failures"] is not None else "odoo_retries"
+    allowed = vanilla[failures_key] * 1.1
+    ratio = speed[OURS]["median"] / speed[VANILLA]["median"]
+    checks = [
+        ("0 failed confirmations", ours["failed"] == 0 and not speed[OURS]["errors"]),
+        (
+            f"serialization failures <= vanilla + 10% ({ours[failures_key]} <= {allowed:g})",
+            ours[failures_key] <= allowed,
+        ),
+        (f"throughput >= 90% of vanilla ({ratio:.0%})", ratio >= 0.9),
+        (
+            "facts exact after the run, nothing left queued",
+            facts["facts_exact"] and not facts["queued_left"] and not facts["lifecycle_moves_left"],
+        ),
+    ]
+    say()
+    for label, ok in checks:
+        say(f"{'PASS' if ok else 'FAIL'}  {label}")
+    report["checks"] = [
+        {"check": label, "result": "PASS" if ok else "FAIL"} for label, ok in checks
+    ]
+    path = os.path.join(out_dir, "stress.json")
+    with open(path, "w") as handle:
+        json.dump(report, handle, indent=2, default=str)
+    say(f"\nwritten to {os.path.relpath(path, ROOT)}; server log .build/stress/odoo.log")
+    return 0 if all(ok for _label, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
