@@ -13,6 +13,7 @@ from . import account_move
 from . import customer_handover
 from . import customer_handover_line
 from . import res_partner_salutation
+from . import customer_condition_mixin
 from . import customer_segment
 from . import customer_segment_mailing
 from . import customer_segment_mailing_line

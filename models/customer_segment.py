@@ -1,10 +1,5 @@
-import psycopg2
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
-from odoo.tools.safe_eval import datetime, safe_eval
+from odoo.exceptions import UserError
 
 
 class CustomerSegment(models.Model):
@@ -17,8 +12,10 @@ class CustomerSegment(models.Model):
 
     _name = "customer.segment"
     _description = "Customer Segment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "customer.condition.mixin"]
     _order = "sequence, name, id"
+    _condition_field = "domain"
+    _condition_model_name = "res.partner"
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -42,8 +39,9 @@ class CustomerSegment(models.Model):
     customer_count = fields.Integer(
         string="Customers", compute="_compute_customer_count", compute_sudo=False
     )
+    # the condition's warning under the name the views and the mail wizard use
     domain_error = fields.Char(
-        string="Domain Problem", compute="_compute_customer_count", compute_sudo=False
+        string="Domain Problem", related="condition_warning", compute_sudo=False
     )
     mailing_ids = fields.One2many(
         "customer.segment.mailing", "segment_id", string="Mailings", readonly=True
@@ -54,14 +52,7 @@ class CustomerSegment(models.Model):
     @api.depends_context("uid")
     def _compute_customer_count(self):
         for segment in self:
-            segment.customer_count = 0
-            segment.domain_error = False
-            try:
-                domain = segment._get_partner_domain()
-                with self.env.cr.savepoint():
-                    segment.customer_count = segment._partner_model().search_count(domain)
-            except (UserError, ValueError, psycopg2.Error) as error:
-                segment.domain_error = segment._domain_error_message(error)
+            segment.customer_count = segment._condition_count()
 
     @api.depends("mailing_ids")
     def _compute_mailing_count(self):
@@ -72,22 +63,6 @@ class CustomerSegment(models.Model):
         )
         for segment in self:
             segment.mailing_count = counts.get(segment, 0)
-
-    @api.constrains("domain", "company_id")
-    def _check_domain(self):
-        for segment in self:
-            try:
-                domain = segment._get_partner_domain()
-                with self.env.cr.savepoint():
-                    segment._partner_model().search_count(domain, limit=1)
-            except (UserError, ValueError, psycopg2.Error) as error:
-                raise ValidationError(
-                    self.env._(
-                        "The conditions of segment %(segment)s are not valid: %(error)s",
-                        segment=segment.name,
-                        error=segment._domain_error_message(error),
-                    )
-                ) from error
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_mailed(self):
@@ -101,69 +76,19 @@ class CustomerSegment(models.Model):
                 )
             )
 
-    # ------------------------------------------------------------------
-    # Domain
-    # ------------------------------------------------------------------
-    def _domain_eval_context(self):
-        """Names a segment's domain may use besides literals."""
-        return {
-            "uid": self.env.uid,
-            "context_today": lambda: fields.Date.context_today(self),
-            "datetime": datetime,
-            "relativedelta": relativedelta,
-            "company_id": self.company_id.id,
-            "company_ids": self.company_id.ids,
-        }
-
-    def _get_partner_domain(self):
-        """The segment's domain as a normalized list; ValueError if it is not one."""
-        self.ensure_one()
-        try:
-            domain = safe_eval(self.domain or "[]", self._domain_eval_context())
-        except (SyntaxError, NameError, TypeError, ValueError, ZeroDivisionError) as error:
-            raise ValueError(self.env._("it is not a valid expression.")) from error
-        if not isinstance(domain, (list, tuple)):
-            raise ValueError(self.env._("it is not a list of conditions."))
-        try:
-            domain = expression.normalize_domain(list(domain))
-            # Building the query checks every field and operator, no SQL runs.
-            self._partner_model()._search(domain)
-        except (AssertionError, IndexError, KeyError, TypeError) as error:
-            raise ValueError(self.env._("it is not a list of conditions.")) from error
-        return domain
-
-    def _domain_error_message(self, error):
-        if isinstance(error, psycopg2.Error):
-            return self.env._("a value does not fit its field.")
-        if isinstance(error, UserError):
-            return error.args[0]
-        return str(error)
-
-    def _partner_model(self):
-        """Contacts, seen with the facts of the segment's company."""
-        return self.env["res.partner"].with_company(self.company_id)
-
     def _get_partners(self):
-        """The contacts in the segment now; UserError if the domain is invalid."""
+        """The contacts in the segment now; UserError if its conditions cannot
+        be used."""
         self.ensure_one()
-        if self.domain_error:
-            raise UserError(
-                self.env._(
-                    "Segment %(segment)s cannot be used: %(error)s",
-                    segment=self.name,
-                    error=self.domain_error,
-                )
-            )
-        return self._partner_model().search(self._get_partner_domain())
+        self._condition_domain()  # raises with the reason
+        return self._condition_search()
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_open_customers(self):
         self.ensure_one()
-        if self.domain_error:
-            self._get_partners()  # raises with the reason
-        domain = self._get_partner_domain()
+        domain = self._condition_full_domain(self._condition_domain())
         if self.company_id != self.env.company:
             # the client searches with its own company's facts: pass ids
             domain = [("id", "in", self._get_partners().ids)]
@@ -178,7 +103,7 @@ class CustomerSegment(models.Model):
 
     def action_open_mail_wizard(self):
         self.ensure_one()
-        self._get_partners()  # refuses an invalid domain at once
+        self._condition_domain()  # refuses an invalid domain at once
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send a Personalised Mail"),

@@ -1,7 +1,7 @@
 {
     "name": "Customer Lifecycle",
     "summary": "Customer lifecycle stages moved by rules on ERP facts, with history and funnel",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-relationship/customer_relationship",
     "author": "Customer Relationship Team",

@@ -1,4 +1,3 @@
-import ast
 import datetime
 
 from psycopg2 import Error as PsycopgError
@@ -20,7 +19,10 @@ class CustomerLifecycleRule(models.Model):
 
     _name = "customer.lifecycle.rule"
     _description = "Customer Lifecycle Rule"
+    _inherit = ["customer.condition.mixin"]
     _order = "sequence, id"
+    _condition_field = "profile_domain"
+    _condition_model_name = "customer.profile"
 
     sequence = fields.Integer(string="Priority", default=10, help="Lower runs first.")
     name = fields.Char(required=True, translate=True)
@@ -65,9 +67,14 @@ class CustomerLifecycleRule(models.Model):
     order_period_days = fields.Integer(
         string="In the Last M Days", default=365, help="...dated within this many days."
     )
-    rfm_segments = fields.Char(
+    rfm_segment_ids = fields.Many2many(
+        "ir.model.fields.selection",
+        "customer_lifecycle_rule_rfm_segment_rel",
+        "rule_id",
+        "selection_id",
         string="RFM Segments",
-        help="Comma-separated RFM segment keys, e.g. champions,loyal.",
+        domain=lambda self: [("field_id", "=", self._rfm_segment_field().id)],
+        help="Customers in any of these RFM segments; empty means any segment.",
     )
     inactive_days = fields.Integer(
         string="Days Since Last Order Above",
@@ -85,7 +92,7 @@ class CustomerLifecycleRule(models.Model):
         "order_condition",
         "min_order_count",
         "order_period_days",
-        "rfm_segments",
+        "rfm_segment_ids",
         "inactive_days",
         "ordered_since_entered",
         "source_stage_ids",
@@ -104,40 +111,21 @@ class CustomerLifecycleRule(models.Model):
     # ------------------------------------------------------------------
     # Conditions
     # ------------------------------------------------------------------
-    def _parse_profile_domain(self):
-        """The facts condition as a normalised domain; ValidationError if not one."""
-        self.ensure_one()
-        try:
-            domain = ast.literal_eval(self.profile_domain or "[]")
-        except (ValueError, SyntaxError) as error:
-            raise ValidationError(
-                self.env._(
-                    "Rule %(rule)s: the facts condition is not a domain (%(error)s).",
-                    rule=self.name,
-                    error=error,
-                )
-            ) from error
-        if not isinstance(domain, list) or not all(
-            (isinstance(term, (list, tuple)) and len(term) == 3) or term in ("&", "|", "!")
-            for term in domain
-        ):
-            raise ValidationError(
-                self.env._(
-                    "Rule %(rule)s: the facts condition must be a list of "
-                    "(field, operator, value) conditions.",
-                    rule=self.name,
-                )
-            )
-        return expression.normalize_domain(domain) if domain else []
+    def _rfm_segment_field(self):
+        return self.env["ir.model.fields"]._get("customer.profile", "rfm_segment")
 
     def _segment_keys(self):
-        return [key.strip() for key in (self.rfm_segments or "").split(",") if key.strip()]
+        # the keys of a field's choices: metadata every rule reader may use
+        return self.rfm_segment_ids.sudo().mapped("value")
 
     def _get_state_domain(self):
         """Domain over ``customer.lifecycle.state`` of the customers this rule moves."""
         self.ensure_one()
+        profile_domain = self._condition_usable_domain()
+        if profile_domain is None:
+            # its facts condition names a field that is gone: moves nobody
+            return expression.FALSE_DOMAIN
         domain = [("stage_id", "!=", False)]
-        profile_domain = self._parse_profile_domain()
         if profile_domain:
             domain.append(("profile_id", "any", profile_domain))
         if self.company_id:
@@ -160,7 +148,7 @@ class CustomerLifecycleRule(models.Model):
                     self._recent_orders_query(self.min_order_count, self.order_period_days),
                 )
             )
-        if self.rfm_segments:
+        if self.rfm_segment_ids:
             domain.append(("profile_id.rfm_segment", "in", self._segment_keys()))
         if self.inactive_days > 0:
             domain.append(("profile_id.days_since_last_order", ">", self.inactive_days))
@@ -219,7 +207,7 @@ class CustomerLifecycleRule(models.Model):
 
     @api.constrains(
         "profile_domain",
-        "rfm_segments",
+        "rfm_segment_ids",
         "min_order_count",
         "order_period_days",
         "inactive_days",
@@ -227,17 +215,11 @@ class CustomerLifecycleRule(models.Model):
         "source_stage_ids",
     )
     def _check_conditions(self):
-        segments = dict(self.env["customer.profile"]._fields["rfm_segment"].selection)
+        segment_field = self._rfm_segment_field()
         for rule in self:
-            unknown = [key for key in rule._segment_keys() if key not in segments]
-            if unknown:
+            if rule.rfm_segment_ids.sudo().field_id - segment_field:
                 raise ValidationError(
-                    self.env._(
-                        "Rule %(rule)s: unknown RFM segments %(keys)s; use %(known)s.",
-                        rule=rule.name,
-                        keys=", ".join(unknown),
-                        known=", ".join(segments),
-                    )
+                    self.env._("Rule %(rule)s: only RFM segments can be chosen.", rule=rule.name)
                 )
             if rule.min_order_count < 0 or rule.inactive_days < 0:
                 raise ValidationError(
@@ -257,6 +239,8 @@ class CustomerLifecycleRule(models.Model):
                         rule=rule.name,
                     )
                 )
+            if rule.condition_warning:
+                continue  # refused by the condition's own check
             domain = rule._get_state_domain()
             try:
                 with self.env.cr.savepoint():

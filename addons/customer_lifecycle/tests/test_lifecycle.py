@@ -1,10 +1,13 @@
 import datetime
+from os.path import join
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
+from odoo.modules import get_module_path
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from odoo.addons.customer_relationship.tests.common import captured_queries, written_tables
@@ -12,15 +15,23 @@ from odoo.addons.customer_relationship.tests.common import captured_queries, wri
 from .common import LifecycleCommon
 
 # Queries of one evaluation of the test company moving its customers to Active:
-# state sync, then per pass (two: one moving, one finding nothing) a search per
-# default rule (9), and the move (history, states) of the first pass.
-QUERIES = 31
+# state sync, the rules with their chosen RFM segments (relation, then keys),
+# then per pass (two: one moving, one finding nothing) a search per default
+# rule (9), and the move (history, states) of the first pass.
+QUERIES = 33
 # Queries of the per-event evaluation of one customer moving to Active.
-EVENT_QUERIES = 31
+EVENT_QUERIES = 20
 
 
 @tagged("post_install", "-at_install")
 class TestLifecycleRules(LifecycleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.champions = cls.env.ref(
+            "customer_relationship.selection__customer_profile__rfm_segment__champions"
+        )
+
     def test_new_customer_on_first_order(self):
         partner = self._customer("First Order Ltd")
         self._order(partner, 100)
@@ -334,11 +345,50 @@ class TestLifecycleRules(LifecycleCommon):
         ):
             with self.subTest(domain=bad), self.assertRaises(ValidationError):
                 Rule.create(dict(vals, profile_domain=bad))
+        not_a_segment = self.env.ref(
+            "customer_relationship.selection__customer_profile__value_class__a"
+        )
         with self.assertRaises(ValidationError):
-            Rule.create(dict(vals, rfm_segments="champions,nobody"))
+            segments = self.champions | not_a_segment
+            Rule.create(dict(vals, rfm_segment_ids=[Command.set(segments.ids)]))
         rule = Rule.create(dict(vals, profile_domain="[('value_class', '=', 'a')]"))
         with self.assertRaises(ValidationError):
             rule.profile_domain = "[('value_class', '=',"
+
+    def test_rfm_segments_chosen(self):
+        loyal = self.env.ref("customer_lifecycle.rule_loyal")
+        self.assertEqual(loyal._segment_keys(), ["champions", "loyal"])
+        self.assertEqual(
+            self.env["customer.lifecycle.rule"]
+            ._fields["rfm_segment_ids"]
+            .get_domain_list(self.env["customer.lifecycle.rule"]),
+            [("field_id", "=", self.champions.field_id.id)],
+        )
+
+    def test_stale_rule_moves_nobody(self):
+        partner = self._customer("Stale Rule Ltd")
+        self._order(partner, 100)
+        rule = self.env["customer.lifecycle.rule"].create(
+            {
+                "name": "Big spenders are loyal",
+                "sequence": 1,
+                "stage_id": self.stages["loyal"].id,
+                "profile_domain": "[('order_count', '>=', 1)]",
+            }
+        )
+        # the module of a facts field was uninstalled since the rule was saved
+        self.env.cr.execute(
+            "UPDATE customer_lifecycle_rule SET profile_domain = %s WHERE id = %s",
+            ["[('x_removed_score', '>', 3)]", rule.id],
+        )
+        self.env.invalidate_all()
+        self.assertIn("x_removed_score", rule.condition_warning)
+        with self.assertLogs("odoo.addons.customer_relationship", "WARNING"):
+            self._evaluate()
+        self.assertEqual(self._stage(partner), self.stages["new_customer"])
+        with self.assertLogs("odoo.addons.customer_relationship", "WARNING"):
+            self.assertEqual(rule.customer_count, 0)
+        rule.name = "Renamed"  # the other fields stay editable
 
     def test_security(self):
         partner = self._customer("Secure Ltd")
@@ -462,3 +512,40 @@ class TestLifecycleAfterCommit(LifecycleCommon):
             self.env["customer.profile"]._on_facts_changed(keys)
         evaluate.assert_not_called()
         trigger.assert_called_once()
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleMigration(LifecycleCommon):
+    def test_rfm_segment_keys_become_choices(self):
+        """18.0.1.1.0: the comma-separated keys of a database updated from
+        18.0.1.0.0 become the rule's chosen segments."""
+        script = load_script(
+            join(get_module_path("customer_lifecycle"), "migrations/18.0.1.1.0/post-migrate.py"),
+            "customer_lifecycle_post_migrate_18_0_1_1_0",
+        )
+        loyal = self.env.ref("customer_lifecycle.rule_loyal")
+        other = self.env["customer.lifecycle.rule"].create(
+            {"name": "At risk, by segment", "stage_id": self.stages["at_risk"].id}
+        )
+        script.migrate(self.env.cr, "18.0.1.1.0")  # nothing to read: no old column
+        cr = self.env.cr
+        cr.execute("ALTER TABLE customer_lifecycle_rule ADD COLUMN rfm_segments varchar")
+        cr.execute("DELETE FROM customer_lifecycle_rule_rfm_segment_rel")
+        cr.execute(
+            "UPDATE customer_lifecycle_rule SET rfm_segments = %s WHERE id = %s",
+            [" champions, loyal", loyal.id],
+        )
+        cr.execute(
+            "UPDATE customer_lifecycle_rule SET rfm_segments = %s WHERE id = %s",
+            ["at_risk,nobody,,", other.id],
+        )
+        self.env.invalidate_all()
+        self.assertFalse((loyal | other).rfm_segment_ids)
+        with self.assertLogs(script.__name__, "WARNING") as logs:
+            script.migrate(cr, "18.0.1.0.0")
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("'nobody'", logs.output[0])
+        script.migrate(cr, "18.0.1.0.0")  # run twice: the same choices
+        self.env.invalidate_all()
+        self.assertEqual(loyal._segment_keys(), ["champions", "loyal"])
+        self.assertEqual(other._segment_keys(), ["at_risk"])
