@@ -28,8 +28,8 @@ figure + 10%; throughput at least 90% of vanilla. Exits 1 when one is missed.
 """
 
 import argparse
-import itertools
 import http.client
+import itertools
 import json
 import os
 import re
