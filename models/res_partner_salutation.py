@@ -22,21 +22,44 @@ class ResPartner(models.Model):
     def _customer_salutation(self):
         """The salutation of a personalised letter, in the partner's language.
 
-        Chinese: 尊敬的 + full name + title (尊敬的王伟先生). Other languages:
-        "Dear" + title shortcut + family name (Dear Mr. Wang), or "Dear" + full
-        name without a title. Override ``_customer_salutation_chinese`` or
-        ``_customer_salutation_western`` to change one rule.
+        The words and their order come from two translatable patterns, one
+        for a partner with a title (``"Dear %(title)s %(family_name)s"``: Dear
+        Mr. Wang) and one without (``"Dear %(name)s"``), whose placeholders
+        are given by ``_customer_salutation_values``. Each language puts them
+        in its own order in its translation (zh_CN: full name, then title);
+        a language's translation of the patterns is all it takes.
         """
         self.ensure_one()
-        lang = self.lang or self.env.lang or "en_US"
-        partner = self.with_context(lang=lang)
-        if lang.startswith("zh"):
-            return partner._customer_salutation_chinese()
-        return partner._customer_salutation_western()
+        partner = self.with_context(lang=self.lang or self.env.lang or "en_US")
+        values = partner._customer_salutation_values()
+        if values["title"]:
+            return partner.env._("Dear %(title)s %(family_name)s", **values)
+        return partner.env._("Dear %(name)s", **values)
 
-    def _customer_salutation_chinese(self):
-        name = (self.name or "").strip()
-        return f"尊敬的{name}{self._customer_salutation_chinese_title()}"
+    def _customer_salutation_values(self):
+        """The placeholders of the salutation patterns, in the language of
+        the environment: ``name`` (the full name), ``family_name`` (see
+        ``_customer_family_name``) and ``title`` (see
+        ``_customer_salutation_title``; empty for companies and partners
+        without a title). Extend it to offer a pattern more placeholders."""
+        self.ensure_one()
+        return {
+            "name": (self.name or "").strip(),
+            "family_name": self._customer_family_name(),
+            "title": self._customer_salutation_title(),
+        }
+
+    def _customer_salutation_title(self):
+        """The title as written in a salutation in the environment's
+        language: its term in Chinese (先生, see
+        ``_customer_salutation_chinese_title``), its shortcut elsewhere
+        (Mr.), or its name when it has no shortcut."""
+        title = self.title
+        if not title or self.is_company:
+            return ""
+        if (self.env.lang or "").startswith("zh"):
+            return self._customer_salutation_chinese_title()
+        return title.shortcut or title.name
 
     def _customer_salutation_chinese_title(self):
         title = self.title
@@ -49,17 +72,6 @@ class ResPartner(models.Model):
             if title == self.env.ref(xmlid, raise_if_not_found=False):
                 return term
         return translated
-
-    def _customer_salutation_western(self):
-        name = (self.name or "").strip()
-        title = self.title
-        if not title or self.is_company:
-            return self.env._("Dear %(name)s", name=name)
-        return self.env._(
-            "Dear %(title)s %(name)s",
-            title=title.shortcut or title.name,
-            name=self._customer_family_name(),
-        )
 
     def _customer_family_name(self):
         """The family name, as used after a title.

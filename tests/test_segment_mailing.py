@@ -1,6 +1,9 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
+from odoo.tools.translate import code_translations
 
 from .common import CustomerCommon
 
@@ -69,6 +72,28 @@ class TestSegmentMailing(CustomerCommon):
             with self.subTest(name=name):
                 partner = self._customer(name, title=title and title.id, lang="en_US")
                 self.assertEqual(partner._customer_salutation(), expected)
+
+    def test_salutation_is_a_translated_pattern(self):
+        """A language addresses its readers through its translation of the
+        two patterns alone: here Hungarian, family name before the title."""
+        self.env["res.lang"]._activate_lang("hu_HU")
+        title = self.env["res.partner.title"].create({"name": "Mister", "shortcut": "Mr."})
+        title.with_context(lang="hu_HU").shortcut = "úr"
+        titled = self._customer("Wei Wang", title=title.id, lang="hu_HU")
+        untitled = self._customer("Wang Wei", lang="hu_HU")
+        # no translation yet: the English patterns, with the Hungarian title
+        self.assertEqual(titled._customer_salutation(), "Dear úr Wang")
+        patterns = {
+            "Dear %(title)s %(family_name)s": "Tisztelt %(family_name)s %(title)s",
+            "Dear %(name)s": "Tisztelt %(name)s",
+        }
+        translations = {("customer_relationship", "hu_HU"): patterns}
+        with patch.dict(code_translations.python_translations, translations):
+            self.assertEqual(titled._customer_salutation(), "Tisztelt Wang úr")
+            self.assertEqual(untitled._customer_salutation(), "Tisztelt Wang Wei")
+            # other languages keep theirs
+            self.assertEqual(self.wang._customer_salutation(), "尊敬的王伟先生")
+            self.assertEqual(self.wei_wang._customer_salutation(), "Dear Mr. Wang")
 
     # ------------------------------------------------------------------
     # Mailing

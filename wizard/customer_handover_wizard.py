@@ -126,14 +126,7 @@ class CustomerHandoverWizard(models.TransientModel):
             counts = wizard._count_per_customer(wizard._collect(customers))
             plan = wizard._even_plan(customers)
             wizard.line_ids = [Command.clear()] + [
-                Command.create(
-                    {
-                        "partner_id": customer.id,
-                        "to_user_id": plan[customer].id,
-                        **counts[customer.id],
-                    }
-                )
-                for customer in customers
+                Command.create(vals) for vals in wizard._line_values(customers, plan, counts)
             ]
 
     @api.depends(
@@ -286,6 +279,20 @@ class CustomerHandoverWizard(models.TransientModel):
             for index, customer in enumerate(customers)
         }
 
+    @api.model
+    def _line_values(self, customers, plan, counts):
+        """One line per customer, in the order of ``customers``: the customer,
+        its successor in ``plan`` ({customer: successor}) and what moves with
+        it (``counts``, from ``_count_per_customer``)."""
+        return [
+            {
+                "partner_id": customer.id,
+                "to_user_id": plan[customer].id,
+                **counts[customer.id],
+            }
+            for customer in customers
+        ]
+
     def _get_plan(self):
         """Check the input; return the move as {customer: successor}.
 
@@ -364,14 +371,7 @@ class CustomerHandoverWizard(models.TransientModel):
         counts = self._count_per_customer(self._collect(customers))
         if self.split_mode == "even":
             self.line_ids = [Command.clear()] + [
-                Command.create(
-                    {
-                        "partner_id": customer.id,
-                        "to_user_id": plan[customer].id,
-                        **counts[customer.id],
-                    }
-                )
-                for customer in customers
+                Command.create(vals) for vals in self._line_values(customers, plan, counts)
             ]
         else:
             for line in self.line_ids:
@@ -397,14 +397,24 @@ class CustomerHandoverWizard(models.TransientModel):
         }
 
     def _do_handover(self):
+        """Record the handover, move the customers and what goes with them,
+        then tell the customers' chatter and timeline. Returns the handover."""
         self.env["customer.handover"].check_access("create")
         plan = self._get_plan()
+        moves = self._collect(self.env["res.partner"].union(*plan))
+        handover = self._create_handover(plan, self._count_per_customer(moves))
+        self._reassign(plan, moves)
+        handover.state = "done"
+        self._log_handover_on_customers(handover, plan)
+        self._add_handover_events(handover, plan)
+        return handover
+
+    def _create_handover(self, plan, counts):
+        """The ``customer.handover`` record of this wizard's move, one line
+        per customer of ``plan`` ({customer: successor})."""
         leaver = self.user_id
         customers = self.env["res.partner"].union(*plan)
-        moves = self._collect(customers)
-        owner = self._customer_of(moves)
-        counts = self._count_per_customer(moves)
-        handover = self.env["customer.handover"].create(
+        return self.env["customer.handover"].create(
             {
                 "user_id": leaver.id,
                 "successor_ids": [Command.set(self.successor_ids.ids)],
@@ -415,18 +425,16 @@ class CustomerHandoverWizard(models.TransientModel):
                 "value_class_ids": [Command.set(self.value_class_ids.ids)],
                 "company_id": self.company_id.id,
                 "line_ids": [
-                    Command.create(
-                        {
-                            "partner_id": customer.id,
-                            "from_user_id": leaver.id,
-                            "to_user_id": plan[customer].id,
-                            **counts[customer.id],
-                        }
-                    )
-                    for customer in customers
+                    Command.create({**vals, "from_user_id": leaver.id})
+                    for vals in self._line_values(customers, plan, counts)
                 ],
             }
         )
+
+    def _reassign(self, plan, moves):
+        """Give every record of ``moves`` (from ``_collect``) its customer's
+        successor as ``user_id``: one write per kind of record and successor."""
+        owner = self._customer_of(moves)
         successor_of = {customer.id: successor for customer, successor in plan.items()}
         for records in moves.values():
             per_successor = defaultdict(list)
@@ -437,17 +445,26 @@ class CustomerHandoverWizard(models.TransientModel):
                 records.browse(record_ids).with_context(mail_activity_quick_update=True).write(
                     {"user_id": successor.id}
                 )
-        handover.state = "done"
-        bodies = {}
-        events = []
-        for customer in customers:
-            summary = self.env._(
+
+    def _log_handover_on_customers(self, handover, plan):
+        """A note on each moved customer's chatter: who had it, who has it now."""
+        customers = self.env["res.partner"].union(*plan)
+        bodies = {
+            customer.id: self.env._(
                 "Customer handed over from %(from_user)s to %(to_user)s",
-                from_user=leaver.name,
-                to_user=successor_of[customer.id].name,
+                from_user=self.user_id.name,
+                to_user=plan[customer].name,
             )
-            bodies[customer.id] = summary
-            events.append(
+            for customer in customers
+        }
+        customers._message_log_batch(
+            bodies=bodies, author_id=self.env.user.partner_id.id, message_type="comment"
+        )
+
+    def _add_handover_events(self, handover, plan):
+        """One timeline row per moved customer, pointing to ``handover``."""
+        self.env["customer.event"].sudo()._add_events(
+            [
                 {
                     "partner_id": customer.id,
                     "company_id": handover.company_id.id,
@@ -458,13 +475,10 @@ class CustomerHandoverWizard(models.TransientModel):
                     "name": self.env._(
                         "%(reference)s: %(from_user)s to %(to_user)s",
                         reference=handover.name,
-                        from_user=leaver.name,
-                        to_user=successor_of[customer.id].name,
+                        from_user=self.user_id.name,
+                        to_user=successor.name,
                     ),
                 }
-            )
-        customers._message_log_batch(
-            bodies=bodies, author_id=self.env.user.partner_id.id, message_type="comment"
+                for customer, successor in plan.items()
+            ]
         )
-        self.env["customer.event"].sudo()._add_events(events)
-        return handover

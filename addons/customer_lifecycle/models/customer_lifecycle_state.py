@@ -41,7 +41,7 @@ class CustomerLifecycleState(models.Model):
     )
     stage_id = fields.Many2one(
         "customer.lifecycle.stage",
-        string="Stage",
+        string="Lifecycle Stage",
         required=True,
         index=True,
         ondelete="restrict",

@@ -2,3 +2,5 @@ from . import test_lifecycle
 from . import test_report
 from . import test_profile_list
 from . import test_ui
+from . import test_demo
+from . import test_labels
