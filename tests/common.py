@@ -88,6 +88,18 @@ class CustomerCommon(BaseCommon):
         """The (UTC) date of an order placed ``days_ago`` days back."""
         return (fields.Datetime.now() - datetime.timedelta(days=days_ago)).date()
 
+    @contextmanager
+    def assertExactQueryCount(self, expected):
+        """Like ``assertQueryCount``, but fewer queries than expected fail
+        too: a budget is a figure to keep, not a ceiling."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.env.cr.sql_log_count
+        yield
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(self.env.cr.sql_log_count - before, expected, "exact query count")
+
     def _after_commit(self):
         """What the transaction's commit would start: the refresh of the
         customers its orders queued (``customer.profile.queue``), here in

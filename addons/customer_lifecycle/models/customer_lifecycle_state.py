@@ -252,29 +252,37 @@ class CustomerLifecycleState(models.Model):
 
     @api.model
     def _evaluate_pass(self, rules, scope):
-        decided = set()
-        moves = {}
-        for rule in rules:
-            # ids and stages in one query: the matched customers are not
-            # loaded as records, most of them stay where they are
-            query = self._search(scope + rule._get_state_domain())
-            rows = self.env.execute_query(
-                query.select(
-                    SQL.identifier(self._table, "id"), SQL.identifier(self._table, "stage_id")
-                )
+        """Move the states of ``scope`` matched by ``rules``, each to the
+        target of the first rule it matches. The rules' searches run as one
+        statement (a UNION ALL of the ids and stages each rule matches, with
+        the rule's rank): the matched customers are not loaded as records,
+        most of them stay where they are. Returns the number of moves."""
+        if not rules:
+            return 0
+        state_id = SQL.identifier(self._table, "id")
+        stage_id = SQL.identifier(self._table, "stage_id")
+        matches = SQL(" UNION ALL ").join(
+            SQL(
+                "(%s)",
+                self._search(scope + rule._get_state_domain()).select(
+                    state_id, stage_id, SQL("%s", rank)
+                ),
             )
-            to_move = []
-            for state_id, stage_id in rows:
-                if state_id in decided:
-                    continue
-                decided.add(state_id)
-                if stage_id != rule.stage_id.id:
-                    to_move.append(state_id)
-            if to_move:
-                moves[rule] = self.browse(sorted(to_move))
-        for rule, states in moves.items():
-            states._move_to(rule.stage_id, rule=rule)
-        return sum(len(states) for states in moves.values())
+            for rank, rule in enumerate(rules)
+        )
+        decided = set()
+        to_move = {}
+        for matched_id, matched_stage_id, rank in sorted(
+            self.env.execute_query(matches), key=lambda row: row[2]
+        ):
+            if matched_id in decided:
+                continue
+            decided.add(matched_id)
+            if matched_stage_id != rules[rank].stage_id.id:
+                to_move.setdefault(rank, []).append(matched_id)
+        for rank, ids in sorted(to_move.items()):
+            self.browse(sorted(ids))._move_to(rules[rank].stage_id, rule=rules[rank])
+        return sum(len(ids) for ids in to_move.values())
 
     @api.model
     def _sync_states(self, companies, partner_ids=None):

@@ -440,14 +440,14 @@ class TestLifecycleQueries(LifecycleCommon):
         self._fixture(1, "Warm")
         self._evaluate()  # warm the caches (rules, stages, defaults)
         self._fixture(3, "Few")
-        with self.assertQueryCount(__system__=QUERIES):
+        with self.assertExactQueryCount(QUERIES):
             self.State._evaluate(self.company)
         moved = self.env["customer.lifecycle.history"].search_count(
             [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
         )
         self.assertEqual(moved, 4)
         self._fixture(9, "Many")
-        with self.assertQueryCount(__system__=QUERIES):
+        with self.assertExactQueryCount(QUERIES):
             self.State._evaluate(self.company)
         moved = self.env["customer.lifecycle.history"].search_count(
             [("company_id", "=", self.company.id), ("stage_id", "=", self.stages["active"].id)]
@@ -460,13 +460,13 @@ class TestLifecycleQueries(LifecycleCommon):
         self._evaluate()
         events = self.State.with_env(self._with_events())
         first = self._fixture(1, "First")
-        with self.assertQueryCount(__system__=EVENT_QUERIES):
+        with self.assertExactQueryCount(EVENT_QUERIES):
             events._evaluate_customers({(first.id, self.company.id)})
         self.assertEqual(self._stage(first), self.stages["active"])
         self._fixture(9, "More others")
         self._evaluate()
         second = self._fixture(1, "Second")
-        with self.assertQueryCount(__system__=EVENT_QUERIES):
+        with self.assertExactQueryCount(EVENT_QUERIES):
             events._evaluate_customers({(second.id, self.company.id)})
         self.assertEqual(self._stage(second), self.stages["active"])
 
