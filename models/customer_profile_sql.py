@@ -175,19 +175,19 @@ class CustomerProfile(models.Model):
         )
 
     @api.model
-    def _sql_customer_order_counts(
+    def _sql_customers_with_orders(
         self, since=None, min_count=1, company_ids=None, partner_ids=None
     ):
-        """SELECT of the number of confirmed orders per customer and company,
-        among the orders of ``_sql_confirmed_orders(company_ids, since,
-        partner_ids)``, of the customers with at least ``min_count`` of them.
+        """SELECT of the customers with at least ``min_count`` confirmed
+        orders in a company among those of ``_sql_confirmed_orders(company_ids,
+        since, partner_ids)``.
 
-        Columns: ``partner_id`` (commercial partner), ``company_id``,
-        ``order_count``.
+        Columns: ``partner_id`` (commercial partner), ``company_id``; one row
+        per customer and company.
         """
         return SQL(
             """
-            SELECT o.partner_id, o.company_id, COUNT(*) AS order_count
+            SELECT o.partner_id, o.company_id
               FROM (%s) o
              GROUP BY o.partner_id, o.company_id
             HAVING COUNT(*) >= %s

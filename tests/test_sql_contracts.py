@@ -10,7 +10,7 @@ from .common import CustomerCommon
 
 PROFILE_COLUMNS = ["id", "partner_id", "company_id", *FACT_COLUMNS]
 ORDER_COLUMNS = ["id", "partner_id", "company_id", "date_order", "amount"]
-COUNT_COLUMNS = ["partner_id", "company_id", "order_count"]
+CUSTOMER_COLUMNS = ["partner_id", "company_id"]
 
 
 @tagged("post_install", "-at_install")
@@ -56,12 +56,12 @@ class TestSqlContracts(CustomerCommon):
                 self.Profile._sql_confirmed_orders(self.company.ids, self._day(30), self.buyer.ids),
                 ORDER_COLUMNS,
             ),
-            (self.Profile._sql_customer_order_counts(), COUNT_COLUMNS),
+            (self.Profile._sql_customers_with_orders(), CUSTOMER_COLUMNS),
             (
-                self.Profile._sql_customer_order_counts(
+                self.Profile._sql_customers_with_orders(
                     self._day(30), 2, self.company.ids, self.buyer.ids
                 ),
-                COUNT_COLUMNS,
+                CUSTOMER_COLUMNS,
             ),
         ):
             with self.subTest(query=query.code):
@@ -121,22 +121,25 @@ class TestSqlContracts(CustomerCommon):
             {row[0]: row[4] for row in rows}[self.recent.id], self.recent.amount_untaxed / 2
         )
 
-    def test_customer_order_counts(self):
-        query = self.Profile._sql_customer_order_counts
+    def test_customers_with_orders(self):
+        query = self.Profile._sql_customers_with_orders
         _columns, rows = self._rows(query(company_ids=self.company.ids))
         self.assertEqual(
-            set(rows), {(self.buyer.id, self.company.id, 2), (self.other.id, self.company.id, 1)}
+            set(rows), {(self.buyer.id, self.company.id), (self.other.id, self.company.id)}
         )
         _columns, rows = self._rows(query(min_count=2, company_ids=self.company.ids))
-        self.assertEqual(rows, [(self.buyer.id, self.company.id, 2)])
+        self.assertEqual(rows, [(self.buyer.id, self.company.id)])
+        # the buyer's second order is older, the cancelled one does not count
         _columns, rows = self._rows(
             query(since=self._day(30), min_count=2, company_ids=self.company.ids)
         )
         self.assertEqual(rows, [])
+        _columns, rows = self._rows(query(since=self._day(30), company_ids=self.company.ids))
+        self.assertEqual(len(rows), 2)
         _columns, rows = self._rows(query(partner_ids=self.buyer.ids))
         self.assertEqual(
             set(rows),
-            {(self.buyer.id, self.company.id, 2), (self.buyer.id, self.other_company.id, 1)},
+            {(self.buyer.id, self.company.id), (self.buyer.id, self.other_company.id)},
         )
 
     # ------------------------------------------------------------------
@@ -172,7 +175,7 @@ class TestSqlContracts(CustomerCommon):
             "orders": lambda: self.Profile._sql_confirmed_orders(
                 self.company.ids, self._day(30), self.buyer.ids
             ),
-            "counts": lambda: self.Profile._sql_customer_order_counts(
+            "counts": lambda: self.Profile._sql_customers_with_orders(
                 self._day(30), 2, self.company.ids, self.buyer.ids
             ),
             "facts": lambda: self.Profile._facts_aggregate_query(
@@ -223,7 +226,7 @@ class TestSqlContracts(CustomerCommon):
         for model_name, column, query in (
             ("customer.profile", "last_order_date", self.Profile._sql_profiles()),
             ("sale.order", "date_order", self.Profile._sql_confirmed_orders()),
-            ("res.partner", "commercial_partner_id", self.Profile._sql_customer_order_counts()),
+            ("res.partner", "commercial_partner_id", self.Profile._sql_customers_with_orders()),
         ):
             with self.subTest(column=f"{model_name}.{column}"):
                 self.env.flush_all()

@@ -216,9 +216,9 @@ class CustomerLifecycleRule(models.Model):
         return profiles._sql_over_tables(
             {"s": "customer.lifecycle.state"},
             """(SELECT %(s.id)s FROM %(s)s s
-                  JOIN (%(counts)s) o
+                  JOIN (%(customers)s) o
                     ON o.partner_id = %(s.partner_id)s AND o.company_id = %(s.company_id)s)""",
-            counts=profiles._sql_customer_order_counts(since=since, min_count=count),
+            customers=profiles._sql_customers_with_orders(since=since, min_count=count),
         )
 
     @api.model
