@@ -261,7 +261,8 @@ class CustomerLifecycleState(models.Model):
             query = self._search(scope + rule._get_state_domain())
             rows = self.env.execute_query(
                 query.select(
-                    SQL.identifier(self._table, "id"), SQL.identifier(self._table, "stage_id")
+                    self._field_to_sql(query.table, "id", query),
+                    self._field_to_sql(query.table, "stage_id", query),
                 )
             )
             to_move = []
