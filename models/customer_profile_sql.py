@@ -110,24 +110,21 @@ class CustomerProfile(models.Model):
         ``last_order_date``, ``order_count``, ``revenue``...). A plain
         SELECT: joined as a subquery, PostgreSQL plans it as the table.
         """
+        alias = "profile"
         columns = SQL(", ").join(
-            self._sql_column(self._name, name, "p") for name in ["id", "partner_id", "company_id"]
+            self._sql_column(self._name, name, alias)
+            for name in ["id", "partner_id", "company_id", *FACT_COLUMNS]
         )
-        facts = SQL(", ").join(self._sql_column(self._name, name, "p") for name in FACT_COLUMNS)
-        conditions = []
-        if company_ids is not None:
-            conditions.append(
-                SQL("%s = ANY(%s)", self._sql_column(self._name, "company_id", "p"), company_ids)
-            )
-        if partner_ids is not None:
-            conditions.append(
-                SQL("%s = ANY(%s)", self._sql_column(self._name, "partner_id", "p"), partner_ids)
-            )
+        conditions = [
+            SQL("%s = ANY(%s)", self._sql_column(self._name, name, alias), ids)
+            for name, ids in (("company_id", company_ids), ("partner_id", partner_ids))
+            if ids is not None
+        ]
         return SQL(
-            "SELECT %s, %s FROM %s p%s",
+            "SELECT %s FROM %s %s%s",
             columns,
-            facts,
             self._sql_table(self._name),
+            SQL.identifier(alias),
             SQL(" WHERE %s", SQL(" AND ").join(conditions)) if conditions else SQL(),
         )
 
