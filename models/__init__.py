@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import customer_scoring_run
 from . import customer_profile
+from . import customer_profile_sql
 from . import customer_profile_facts
 from . import customer_profile_queue
 from . import customer_event

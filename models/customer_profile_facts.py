@@ -107,15 +107,16 @@ class CustomerProfile(models.Model):
         }
         changed = self._write_facts(SQL("customer_facts_tmp"), {company.id: bounds}, company)
         cr.execute(
-            SQL(
+            self._sql_over_tables(
+                {"p": self._name},
                 """
-                DELETE FROM customer_profile p
-                 WHERE p.company_id = %s
+                DELETE FROM %(p)s p
+                 WHERE %(p.company_id)s = %(company)s
                    AND NOT EXISTS (SELECT 1 FROM customer_facts_tmp f
-                                    WHERE f.partner_id = p.partner_id)
-                RETURNING p.partner_id, p.company_id
+                                    WHERE f.partner_id = %(p.partner_id)s)
+                RETURNING %(p.partner_id)s, %(p.company_id)s
                 """,
-                company.id,
+                company=company.id,
             )
         )
         changed.update(cr.fetchall())
@@ -175,19 +176,20 @@ class CustomerProfile(models.Model):
         source = SQL("(%s)", self._facts_aggregate_query(windows, partner_ids))
         self._write_facts(source, bounds, companies)
         self.env.cr.execute(
-            SQL(
+            self._sql_over_tables(
+                {"p": self._name},
                 """
-                DELETE FROM customer_profile p
-                 WHERE p.partner_id = ANY(%s) AND p.company_id = ANY(%s)
+                DELETE FROM %(p)s p
+                 WHERE %(p.partner_id)s = ANY(%(partner_ids)s)
+                   AND %(p.company_id)s = ANY(%(company_ids)s)
                    AND NOT EXISTS (
-                        SELECT 1 FROM sale_order so
-                          JOIN res_partner sp ON sp.id = so.partner_id
-                         WHERE sp.commercial_partner_id = p.partner_id
-                           AND so.company_id = p.company_id
-                           AND so.state = 'sale')
+                        SELECT 1 FROM (%(orders)s) o
+                         WHERE o.partner_id = %(p.partner_id)s
+                           AND o.company_id = %(p.company_id)s)
                 """,
-                partner_ids,
-                company_ids,
+                partner_ids=partner_ids,
+                company_ids=company_ids,
+                orders=self._sql_confirmed_orders(),
             )
         )
         self.invalidate_model()
@@ -200,39 +202,31 @@ class CustomerProfile(models.Model):
         """SELECT of the per-customer aggregates of confirmed orders.
 
         ``windows`` maps company ids to the first day of their scoring
-        window; only those companies are read. Amounts are untaxed, in the
-        company currency (``currency_rate`` is the order's rate to it).
+        window; only those companies are read. The orders are those of
+        ``_sql_confirmed_orders`` (amounts untaxed, in the company currency).
         """
         window_rows = SQL(", ").join(
             SQL("(%s, %s::date)", company_id, start) for company_id, start in windows.items()
         )
-        partner_filter = (
-            SQL("AND p.commercial_partner_id = ANY(%s)", partner_ids)
-            if partner_ids is not None
-            else SQL()
-        )
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
-                   so.company_id,
-                   MIN(so.date_order)::date AS first_order_date,
-                   MAX(so.date_order)::date AS last_order_date,
+            SELECT o.partner_id,
+                   o.company_id,
+                   MIN(o.date_order)::date AS first_order_date,
+                   MAX(o.date_order)::date AS last_order_date,
                    COUNT(*) AS order_count,
-                   ROUND(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)), 2)
-                       AS revenue,
-                   COUNT(*) FILTER (WHERE so.date_order >= w.window_start)
+                   ROUND(SUM(o.amount), 2) AS revenue,
+                   COUNT(*) FILTER (WHERE o.date_order >= w.window_start)
                        AS window_order_count,
-                   ROUND(COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                       FILTER (WHERE so.date_order >= w.window_start), 0), 2) AS window_revenue
-              FROM sale_order so
+                   ROUND(COALESCE(SUM(o.amount)
+                       FILTER (WHERE o.date_order >= w.window_start), 0), 2) AS window_revenue
+              FROM (%(orders)s) o
               JOIN (VALUES %(windows)s) AS w(company_id, window_start)
-                ON w.company_id = so.company_id
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale' %(partner_filter)s
-             GROUP BY p.commercial_partner_id, so.company_id
+                ON w.company_id = o.company_id
+             GROUP BY o.partner_id, o.company_id
             """,
+            orders=self._sql_confirmed_orders(partner_ids=partner_ids),
             windows=window_rows,
-            partner_filter=partner_filter,
         )
 
     @api.model

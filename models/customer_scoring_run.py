@@ -71,18 +71,19 @@ class CustomerScoringRun(models.Model):
     @api.model
     def _last_bounds(self, company_ids):
         """Bounds of the last run of each company, as ``_write_facts`` takes them."""
-        self.flush_model(["company_id", "bounds"])
-        self.env.cr.execute(
-            SQL(
+        # execute_query flushes the fields the SQL reads
+        rows = self.env.execute_query(
+            self.env["customer.profile"]._sql_over_tables(
+                {"run": self._name},
                 """
                 SELECT r.company_id, r.bounds
-                  FROM unnest(%s::int[]) AS c(id)
+                  FROM unnest(%(company_ids)s::int[]) AS c(id)
                   CROSS JOIN LATERAL (
-                        SELECT company_id, bounds FROM customer_scoring_run
-                         WHERE company_id = c.id
-                         ORDER BY id DESC LIMIT 1) r
+                        SELECT %(run.company_id)s, %(run.bounds)s FROM %(run)s run
+                         WHERE %(run.company_id)s = c.id
+                         ORDER BY %(run.id)s DESC LIMIT 1) r
                 """,
-                list(company_ids),
+                company_ids=list(company_ids),
             )
         )
-        return {company_id: dict(bounds or {}) for company_id, bounds in self.env.cr.fetchall()}
+        return {company_id: dict(bounds or {}) for company_id, bounds in rows}

@@ -66,18 +66,19 @@ class CustomerValueLine(models.Model):
     @api.model
     def _source_invoiced_revenue(self):
         """Untaxed amounts of posted customer invoices, credit notes negative."""
-        return SQL(
+        return self.env["customer.profile"]._sql_over_tables(
+            {"aml": "account.move.line", "am": "account.move"},
             """
-            SELECT aml.id AS line_id, aml.partner_id, aml.company_id, aml.date,
-                   'invoice' AS source, -aml.balance AS revenue, 0 AS cost,
-                   'account.move' AS res_model, aml.move_id AS res_id
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-             WHERE aml.parent_state = 'posted'
-               AND aml.display_type = 'product'
-               AND aml.partner_id IS NOT NULL
-               AND am.move_type IN ('out_invoice', 'out_refund')
-            """
+            SELECT %(aml.id)s AS line_id, %(aml.partner_id)s, %(aml.company_id)s, %(aml.date)s,
+                   'invoice' AS source, -%(aml.balance)s AS revenue, 0 AS cost,
+                   'account.move' AS res_model, %(aml.move_id)s AS res_id
+              FROM %(aml)s aml
+              JOIN %(am)s am ON %(am.id)s = %(aml.move_id)s
+             WHERE %(aml.parent_state)s = 'posted'
+               AND %(aml.display_type)s = 'product'
+               AND %(aml.partner_id)s IS NOT NULL
+               AND %(am.move_type)s IN ('out_invoice', 'out_refund')
+            """,
         )
 
     @api.model
@@ -89,28 +90,36 @@ class CustomerValueLine(models.Model):
         quantity converted to the product's unit; credit notes count
         negative. Services cost nothing here.
         """
-        return SQL(
+        return self.env["customer.profile"]._sql_over_tables(
+            {
+                "aml": "account.move.line",
+                "am": "account.move",
+                "pp": "product.product",
+                "pt": "product.template",
+                "line_uom": "uom.uom",
+                "product_uom": "uom.uom",
+            },
             """
-            SELECT aml.id AS line_id, aml.partner_id, aml.company_id, aml.date,
+            SELECT %(aml.id)s AS line_id, %(aml.partner_id)s, %(aml.company_id)s, %(aml.date)s,
                    'goods_cost' AS source, 0 AS revenue,
-                   CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                     * aml.quantity / COALESCE(NULLIF(line_uom.factor, 0), 1)
-                     * COALESCE(product_uom.factor, 1)
-                     * COALESCE((pp.standard_price ->> aml.company_id::text)::numeric, 0)
+                   CASE WHEN %(am.move_type)s = 'out_refund' THEN -1 ELSE 1 END
+                     * %(aml.quantity)s / COALESCE(NULLIF(%(line_uom.factor)s, 0), 1)
+                     * COALESCE(%(product_uom.factor)s, 1)
+                     * COALESCE((%(pp.standard_price)s ->> %(aml.company_id)s::text)::numeric, 0)
                      AS cost,
-                   'account.move' AS res_model, aml.move_id AS res_id
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-              JOIN product_product pp ON pp.id = aml.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              LEFT JOIN uom_uom line_uom ON line_uom.id = aml.product_uom_id
-              LEFT JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
-             WHERE aml.parent_state = 'posted'
-               AND aml.display_type = 'product'
-               AND aml.partner_id IS NOT NULL
-               AND am.move_type IN ('out_invoice', 'out_refund')
-               AND pt.type = 'consu'
-            """
+                   'account.move' AS res_model, %(aml.move_id)s AS res_id
+              FROM %(aml)s aml
+              JOIN %(am)s am ON %(am.id)s = %(aml.move_id)s
+              JOIN %(pp)s pp ON %(pp.id)s = %(aml.product_id)s
+              JOIN %(pt)s pt ON %(pt.id)s = %(pp.product_tmpl_id)s
+              LEFT JOIN %(line_uom)s line_uom ON %(line_uom.id)s = %(aml.product_uom_id)s
+              LEFT JOIN %(product_uom)s product_uom ON %(product_uom.id)s = %(pt.uom_id)s
+             WHERE %(aml.parent_state)s = 'posted'
+               AND %(aml.display_type)s = 'product'
+               AND %(aml.partner_id)s IS NOT NULL
+               AND %(am.move_type)s IN ('out_invoice', 'out_refund')
+               AND %(pt.type)s = 'consu'
+            """,
         )
 
     @api.model

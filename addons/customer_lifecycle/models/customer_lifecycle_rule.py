@@ -161,48 +161,66 @@ class CustomerLifecycleRule(models.Model):
         """States whose customer has an open (active, not won) lead of ``lead_type``
         (any type if None) in the state's company; any active one, won or not,
         with ``include_won``."""
-        type_filter = SQL("AND l.type = %s", lead_type) if lead_type else SQL()
+        sql = self.env["customer.profile"]._sql_over_tables
+        tables = {
+            "s": "customer.lifecycle.state",
+            "l": "crm.lead",
+            "lp": "res.partner",
+            "cs": "crm.stage",
+        }
+        type_filter = (
+            sql(tables, "AND %(l.type)s = %(lead_type)s", lead_type=lead_type)
+            if lead_type
+            else SQL()
+        )
         won_filter = (
             SQL()
             if include_won
-            else SQL("AND NOT COALESCE(cs.is_won, FALSE) AND COALESCE(l.probability, 0) < 100")
+            else sql(
+                tables,
+                "AND NOT COALESCE(%(cs.is_won)s, FALSE) AND COALESCE(%(l.probability)s, 0) < 100",
+            )
         )
-        return SQL(
-            """(SELECT s.id FROM customer_lifecycle_state s
+        return sql(
+            tables,
+            """(SELECT %(s.id)s FROM %(s)s s
                  WHERE EXISTS (
-                     SELECT 1 FROM crm_lead l
-                       JOIN res_partner lp ON lp.id = l.partner_id
-                       LEFT JOIN crm_stage cs ON cs.id = l.stage_id
-                      WHERE lp.commercial_partner_id = s.partner_id
-                        AND l.company_id = s.company_id
-                        AND l.active %s %s))""",
-            won_filter,
-            type_filter,
+                     SELECT 1 FROM %(l)s l
+                       JOIN %(lp)s lp ON %(lp.id)s = %(l.partner_id)s
+                       LEFT JOIN %(cs)s cs ON %(cs.id)s = %(l.stage_id)s
+                      WHERE %(lp.commercial_partner_id)s = %(s.partner_id)s
+                        AND %(l.company_id)s = %(s.company_id)s
+                        AND %(l.active)s %(won_filter)s %(type_filter)s))""",
+            won_filter=won_filter,
+            type_filter=type_filter,
         )
 
     @api.model
     def _recent_orders_query(self, count, days):
+        """States whose customer has at least ``count`` confirmed orders in
+        the state's company dated within the last ``days`` days."""
         since = fields.Datetime.now() - datetime.timedelta(days=days)
-        return SQL(
-            """(SELECT s.id FROM customer_lifecycle_state s
-                  JOIN (SELECT sp.commercial_partner_id AS partner_id, so.company_id
-                          FROM sale_order so
-                          JOIN res_partner sp ON sp.id = so.partner_id
-                         WHERE so.state = 'sale' AND so.date_order >= %s
-                         GROUP BY sp.commercial_partner_id, so.company_id
-                        HAVING COUNT(*) >= %s) o
-                    ON o.partner_id = s.partner_id AND o.company_id = s.company_id)""",
-            since,
-            count,
+        profiles = self.env["customer.profile"]
+        return profiles._sql_over_tables(
+            {"s": "customer.lifecycle.state"},
+            """(SELECT %(s.id)s FROM %(s)s s
+                  JOIN (%(customers)s) o
+                    ON o.partner_id = %(s.partner_id)s AND o.company_id = %(s.company_id)s)""",
+            customers=profiles._sql_customers_with_orders(since=since, min_count=count),
         )
 
     @api.model
     def _ordered_since_entered_query(self):
-        return SQL(
-            """(SELECT s.id FROM customer_lifecycle_state s
-                  JOIN customer_profile p
-                    ON p.partner_id = s.partner_id AND p.company_id = s.company_id
-                 WHERE p.last_order_date >= s.date_entered::date)"""
+        """States whose customer's last confirmed order is dated on or after
+        the day the customer entered its current stage."""
+        profiles = self.env["customer.profile"]
+        return profiles._sql_over_tables(
+            {"s": "customer.lifecycle.state"},
+            """(SELECT %(s.id)s FROM %(s)s s
+                  JOIN (%(profiles)s) p
+                    ON p.partner_id = %(s.partner_id)s AND p.company_id = %(s.company_id)s
+                 WHERE p.last_order_date >= %(s.date_entered)s::date)""",
+            profiles=profiles._sql_profiles(),
         )
 
     @api.constrains(

@@ -142,14 +142,15 @@ class CustomerLifecycleState(models.Model):
         now = fields.Datetime.now()
         self.env.flush_all()
         self.env.cr.execute(
-            SQL(
+            self.env["customer.profile"]._sql_over_tables(
+                {"h": "customer.lifecycle.history"},
                 """
-                UPDATE customer_lifecycle_history
-                   SET date_left = %(now)s,
-                       next_stage_id = %(stage)s,
-                       duration = ROUND(EXTRACT(EPOCH FROM (%(now)s - date_entered))::numeric
-                                        / 86400, 2)
-                 WHERE state_id = ANY(%(ids)s) AND date_left IS NULL
+                UPDATE %(h)s h
+                   SET %(h:date_left)s = %(now)s,
+                       %(h:next_stage_id)s = %(stage)s,
+                       %(h:duration)s = ROUND(
+                           EXTRACT(EPOCH FROM (%(now)s - %(h.date_entered)s))::numeric / 86400, 2)
+                 WHERE %(h.state_id)s = ANY(%(ids)s) AND %(h.date_left)s IS NULL
                 """,
                 now=now,
                 stage=stage.id,
@@ -259,16 +260,8 @@ class CustomerLifecycleState(models.Model):
         most of them stay where they are. Returns the number of moves."""
         if not rules:
             return 0
-        state_id = SQL.identifier(self._table, "id")
-        stage_id = SQL.identifier(self._table, "stage_id")
         matches = SQL(" UNION ALL ").join(
-            SQL(
-                "(%s)",
-                self._search(scope + rule._get_state_domain()).select(
-                    state_id, stage_id, SQL("%s", rank)
-                ),
-            )
-            for rank, rule in enumerate(rules)
+            SQL("(%s)", self._rule_matches(rule, scope, rank)) for rank, rule in enumerate(rules)
         )
         decided = set()
         to_move = {}
@@ -285,6 +278,17 @@ class CustomerLifecycleState(models.Model):
         return sum(len(ids) for ids in to_move.values())
 
     @api.model
+    def _rule_matches(self, rule, scope, rank):
+        """SELECT of the id, stage and ``rank`` of the states of ``scope``
+        that ``rule`` matches."""
+        query = self._search(scope + rule._get_state_domain())
+        return query.select(
+            self._field_to_sql(query.table, "id", query),
+            self._field_to_sql(query.table, "stage_id", query),
+            SQL("%s", rank),
+        )
+
+    @api.model
     def _sync_states(self, companies, partner_ids=None):
         """Create the missing states (customers with orders or open pipeline in
         a company) in the default stage, with their first history row, and
@@ -295,35 +299,46 @@ class CustomerLifecycleState(models.Model):
         if partner_ids is None:
             partner_filter = SQL()
         now = fields.Datetime.now()
+        profiles = self.env["customer.profile"]
+        tables = {
+            "s": self._name,
+            "s2": self._name,
+            "h": "customer.lifecycle.history",
+            "l": "crm.lead",
+            "lp": "res.partner",
+        }
         self.env.cr.execute(
-            SQL(
+            profiles._sql_over_tables(
+                tables,
                 """
                 WITH c AS (
-                    SELECT p.partner_id, p.company_id FROM customer_profile p
-                     WHERE p.company_id = ANY(%(companies)s)
+                    SELECT p.partner_id, p.company_id FROM (%(profiles)s) p
                     UNION
-                    SELECT lp.commercial_partner_id, l.company_id FROM crm_lead l
-                      JOIN res_partner lp ON lp.id = l.partner_id
-                     WHERE l.active AND l.company_id = ANY(%(companies)s)
+                    SELECT %(lp.commercial_partner_id)s, %(l.company_id)s FROM %(l)s l
+                      JOIN %(lp)s lp ON %(lp.id)s = %(l.partner_id)s
+                     WHERE %(l.active)s AND %(l.company_id)s = ANY(%(companies)s)
                 ),
                 new AS (
-                    INSERT INTO customer_lifecycle_state (
-                        partner_id, company_id, stage_id, date_entered, locked,
-                        create_uid, create_date, write_uid, write_date)
+                    INSERT INTO %(s)s (
+                        %(s:partner_id)s, %(s:company_id)s, %(s:stage_id)s, %(s:date_entered)s,
+                        %(s:locked)s, %(s:create_uid)s, %(s:create_date)s, %(s:write_uid)s,
+                        %(s:write_date)s)
                     SELECT c.partner_id, c.company_id, %(stage)s, %(now)s, FALSE,
                            %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM c
                      WHERE TRUE %(partner_filter)s
-                    ON CONFLICT (partner_id, company_id) DO NOTHING
-                    RETURNING id, partner_id, company_id
+                    ON CONFLICT (%(s:partner_id)s, %(s:company_id)s) DO NOTHING
+                    RETURNING %(s:id)s, %(s:partner_id)s, %(s:company_id)s
                 )
-                INSERT INTO customer_lifecycle_history (
-                    state_id, partner_id, company_id, stage_id, date_entered,
-                    create_uid, create_date, write_uid, write_date)
+                INSERT INTO %(h)s (
+                    %(h:state_id)s, %(h:partner_id)s, %(h:company_id)s, %(h:stage_id)s,
+                    %(h:date_entered)s, %(h:create_uid)s, %(h:create_date)s, %(h:write_uid)s,
+                    %(h:write_date)s)
                 SELECT new.id, new.partner_id, new.company_id, %(stage)s, %(now)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM new
                 """,
+                profiles=profiles._sql_profiles(company_ids=companies.ids),
                 companies=companies.ids,
                 stage=stage.id,
                 now=now,
@@ -331,20 +346,28 @@ class CustomerLifecycleState(models.Model):
                 partner_filter=partner_filter,
             )
         )
-        scope = SQL("AND s.partner_id = ANY(%s)", partner_ids) if partner_ids else SQL()
+        scope = (
+            profiles._sql_over_tables(
+                tables, "AND %(s.partner_id)s = ANY(%(partner_ids)s)", partner_ids=partner_ids
+            )
+            if partner_ids
+            else SQL()
+        )
         self.env.cr.execute(
-            SQL(
+            profiles._sql_over_tables(
+                tables,
                 """
-                UPDATE customer_lifecycle_state s
-                   SET profile_id = p.id
-                  FROM customer_lifecycle_state s2
-                  LEFT JOIN customer_profile p
-                    ON p.partner_id = s2.partner_id AND p.company_id = s2.company_id
-                 WHERE s2.id = s.id AND s.company_id = ANY(%s)
-                   AND s.profile_id IS DISTINCT FROM p.id %s
+                UPDATE %(s)s s
+                   SET %(s:profile_id)s = p.id
+                  FROM %(s2)s s2
+                  LEFT JOIN (%(profiles)s) p
+                    ON p.partner_id = %(s2.partner_id)s AND p.company_id = %(s2.company_id)s
+                 WHERE %(s2.id)s = %(s.id)s AND %(s.company_id)s = ANY(%(companies)s)
+                   AND %(s.profile_id)s IS DISTINCT FROM p.id %(scope)s
                 """,
-                companies.ids,
-                scope,
+                profiles=profiles._sql_profiles(),
+                companies=companies.ids,
+                scope=scope,
             )
         )
         self.env.invalidate_all()

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -41,7 +40,11 @@ class ResPartner(models.Model):
             (
                 "commercial_partner_id",
                 "in",
-                states.subselect(SQL.identifier(states.table, "partner_id")),
+                states.subselect(
+                    self.env["customer.lifecycle.state"]._field_to_sql(
+                        states.table, "partner_id", states
+                    )
+                ),
             )
         ]
 

@@ -46,43 +46,54 @@ class CustomerLifecycleReport(models.Model):
     )
 
     def _query(self):
-        return SQL(
+        profiles = self.env["customer.profile"]
+        return profiles._sql_over_tables(
+            {
+                "h": "customer.lifecycle.history",
+                "st": "customer.lifecycle.stage",
+                "stage": "customer.lifecycle.stage",
+                "p": "res.partner",
+                "u": "res.users",
+            },
             """
             WITH following AS (
-                SELECT id, LEAD(id) OVER (ORDER BY sequence, id) AS following_id
-                  FROM customer_lifecycle_stage
-                 WHERE active
+                SELECT %(stage.id)s,
+                       LEAD(%(stage.id)s) OVER (ORDER BY %(stage.sequence)s, %(stage.id)s)
+                           AS following_id
+                  FROM %(stage)s stage
+                 WHERE %(stage.active)s
             )
-            SELECT h.id,
-                   h.partner_id,
-                   h.company_id,
-                   h.stage_id,
-                   h.from_stage_id,
-                   h.next_stage_id,
+            SELECT %(h.id)s,
+                   %(h.partner_id)s,
+                   %(h.company_id)s,
+                   %(h.stage_id)s,
+                   %(h.from_stage_id)s,
+                   %(h.next_stage_id)s,
                    f.following_id AS following_stage_id,
-                   h.date_entered::date AS date,
-                   h.date_left::date AS date_left,
+                   %(h.date_entered)s::date AS date,
+                   %(h.date_left)s::date AS date_left,
                    1 AS entered_count,
-                   CASE WHEN h.next_stage_id = f.following_id THEN 1 ELSE 0 END
+                   CASE WHEN %(h.next_stage_id)s = f.following_id THEN 1 ELSE 0 END
                        AS converted_count,
-                   CASE WHEN h.next_stage_id = f.following_id THEN 100.0 ELSE 0.0 END
+                   CASE WHEN %(h.next_stage_id)s = f.following_id THEN 100.0 ELSE 0.0 END
                        AS conversion_rate,
-                   h.duration,
-                   CASE WHEN st.code = 'churned' THEN 1 ELSE 0 END AS churn_count,
-                   CASE WHEN st.code = 'won_back' THEN 1 ELSE 0 END AS win_back_count,
-                   p.user_id,
-                   u.sale_team_id AS team_id,
-                   p.country_id,
+                   %(h.duration)s,
+                   CASE WHEN %(st.code)s = 'churned' THEN 1 ELSE 0 END AS churn_count,
+                   CASE WHEN %(st.code)s = 'won_back' THEN 1 ELSE 0 END AS win_back_count,
+                   %(p.user_id)s,
+                   %(u.sale_team_id)s AS team_id,
+                   %(p.country_id)s,
                    pr.rfm_segment,
                    pr.value_class
-              FROM customer_lifecycle_history h
-              JOIN customer_lifecycle_stage st ON st.id = h.stage_id
-              JOIN res_partner p ON p.id = h.partner_id
-              LEFT JOIN res_users u ON u.id = p.user_id
-              LEFT JOIN following f ON f.id = h.stage_id
-              LEFT JOIN customer_profile pr
-                ON pr.partner_id = h.partner_id AND pr.company_id = h.company_id
-            """
+              FROM %(h)s h
+              JOIN %(st)s st ON %(st.id)s = %(h.stage_id)s
+              JOIN %(p)s p ON %(p.id)s = %(h.partner_id)s
+              LEFT JOIN %(u)s u ON %(u.id)s = %(p.user_id)s
+              LEFT JOIN following f ON f.id = %(h.stage_id)s
+              LEFT JOIN (%(profiles)s) pr
+                ON pr.partner_id = %(h.partner_id)s AND pr.company_id = %(h.company_id)s
+            """,
+            profiles=profiles._sql_profiles(),
         )
 
     def init(self):

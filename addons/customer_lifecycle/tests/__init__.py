@@ -4,3 +4,4 @@ from . import test_profile_list
 from . import test_ui
 from . import test_demo
 from . import test_labels
+from . import test_sql_paths

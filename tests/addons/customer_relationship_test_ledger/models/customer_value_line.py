@@ -19,13 +19,11 @@ class CustomerValueLine(models.Model):
             *super()._value_line_sources(),
             SQL(
                 """
-                SELECT so.id AS line_id, p.commercial_partner_id AS partner_id,
-                       so.company_id, so.date_order::date AS date,
+                SELECT o.id AS line_id, o.partner_id, o.company_id, o.date_order::date AS date,
                        'test_handling_fee' AS source, 0 AS revenue, 10 AS cost,
-                       'sale.order' AS res_model, so.id AS res_id
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale'
-                """
+                       'sale.order' AS res_model, o.id AS res_id
+                  FROM (%s) o
+                """,
+                self.env["customer.profile"]._sql_confirmed_orders(),
             ),
         ]
