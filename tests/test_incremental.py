@@ -82,7 +82,7 @@ class TestIncremental(CustomerCommon):
         profiles = self.env["customer.profile"]
         with patch.object(type(profiles), "_on_facts_changed", lambda self, keys: None):
             profiles._refresh_customers(self.top.ids, self.company.ids)  # warm the caches
-            with self.assertExactQueryCount(5):
+            with self.assertExactQueryCount(3):
                 profiles._refresh_customers(self.top.ids, self.company.ids)
-            with self.assertExactQueryCount(5):
+            with self.assertExactQueryCount(3):
                 profiles._refresh_customers(self.customers.ids, self.company.ids)

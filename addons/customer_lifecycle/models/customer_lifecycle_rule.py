@@ -118,8 +118,10 @@ class CustomerLifecycleRule(models.Model):
         # the keys of a field's choices: metadata every rule reader may use
         return self.rfm_segment_ids.sudo().mapped("value")
 
-    def _get_state_domain(self):
-        """Domain over ``customer.lifecycle.state`` of the customers this rule moves."""
+    def _get_state_domain(self, partner_ids=None):
+        """Domain over ``customer.lifecycle.state`` of the customers this rule
+        moves; with ``partner_ids``, its subqueries read only those customers
+        (an evaluation after an order reads one customer, not all of them)."""
         self.ensure_one()
         profile_domain = self._condition_usable_domain()
         if profile_domain is None:
@@ -137,15 +139,21 @@ class CustomerLifecycleRule(models.Model):
         elif self.order_condition == "some":
             domain.append(("profile_id", "!=", False))
         if self.lead_condition == "none":
-            domain.append(("id", "not in", self._open_lead_query(include_won=True)))
+            domain.append(
+                ("id", "not in", self._open_lead_query(include_won=True, partner_ids=partner_ids))
+            )
         elif self.lead_condition:
-            domain.append(("id", "in", self._open_lead_query(self.lead_condition)))
+            domain.append(
+                ("id", "in", self._open_lead_query(self.lead_condition, partner_ids=partner_ids))
+            )
         if self.min_order_count > 0:
             domain.append(
                 (
                     "id",
                     "in",
-                    self._recent_orders_query(self.min_order_count, self.order_period_days),
+                    self._recent_orders_query(
+                        self.min_order_count, self.order_period_days, partner_ids
+                    ),
                 )
             )
         if self.rfm_segment_ids:
@@ -153,14 +161,14 @@ class CustomerLifecycleRule(models.Model):
         if self.inactive_days > 0:
             domain.append(("profile_id.days_since_last_order", ">", self.inactive_days))
         if self.ordered_since_entered:
-            domain.append(("id", "in", self._ordered_since_entered_query()))
+            domain.append(("id", "in", self._ordered_since_entered_query(partner_ids)))
         return domain
 
     @api.model
-    def _open_lead_query(self, lead_type=None, include_won=False):
+    def _open_lead_query(self, lead_type=None, include_won=False, partner_ids=None):
         """States whose customer has an open (active, not won) lead of ``lead_type``
         (any type if None) in the state's company; any active one, won or not,
-        with ``include_won``."""
+        with ``include_won``. Only the states of ``partner_ids`` if given."""
         sql = self.env["customer.profile"]._sql_over_tables
         tables = {
             "s": "customer.lifecycle.state",
@@ -190,37 +198,58 @@ class CustomerLifecycleRule(models.Model):
                        LEFT JOIN %(cs)s cs ON %(cs.id)s = %(l.stage_id)s
                       WHERE %(lp.commercial_partner_id)s = %(s.partner_id)s
                         AND %(l.company_id)s = %(s.company_id)s
-                        AND %(l.active)s %(won_filter)s %(type_filter)s))""",
+                        AND %(l.active)s %(won_filter)s %(type_filter)s)
+                   %(scope)s)""",
             won_filter=won_filter,
             type_filter=type_filter,
+            scope=self._state_scope(partner_ids, "AND"),
         )
 
     @api.model
-    def _recent_orders_query(self, count, days):
+    def _state_scope(self, partner_ids, keyword):
+        """``keyword`` and the condition keeping the states (alias ``s``) of
+        ``partner_ids``; nothing when None."""
+        if partner_ids is None:
+            return SQL()
+        return self.env["customer.profile"]._sql_over_tables(
+            {"s": "customer.lifecycle.state"},
+            f"{keyword} %(s.partner_id)s = ANY(%(partner_ids)s)",
+            partner_ids=list(partner_ids),
+        )
+
+    @api.model
+    def _recent_orders_query(self, count, days, partner_ids=None):
         """States whose customer has at least ``count`` confirmed orders in
-        the state's company dated within the last ``days`` days."""
+        the state's company dated within the last ``days`` days. Only the
+        states of ``partner_ids`` if given."""
         since = fields.Datetime.now() - datetime.timedelta(days=days)
         profiles = self.env["customer.profile"]
         return profiles._sql_over_tables(
             {"s": "customer.lifecycle.state"},
             """(SELECT %(s.id)s FROM %(s)s s
                   JOIN (%(customers)s) o
-                    ON o.partner_id = %(s.partner_id)s AND o.company_id = %(s.company_id)s)""",
-            customers=profiles._sql_customers_with_orders(since=since, min_count=count),
+                    ON o.partner_id = %(s.partner_id)s AND o.company_id = %(s.company_id)s
+                 %(scope)s)""",
+            customers=profiles._sql_customers_with_orders(
+                since=since, min_count=count, partner_ids=partner_ids
+            ),
+            scope=self._state_scope(partner_ids, "WHERE"),
         )
 
     @api.model
-    def _ordered_since_entered_query(self):
+    def _ordered_since_entered_query(self, partner_ids=None):
         """States whose customer's last confirmed order is dated on or after
-        the day the customer entered its current stage."""
+        the day the customer entered its current stage. Only the states of
+        ``partner_ids`` if given."""
         profiles = self.env["customer.profile"]
         return profiles._sql_over_tables(
             {"s": "customer.lifecycle.state"},
             """(SELECT %(s.id)s FROM %(s)s s
                   JOIN (%(profiles)s) p
                     ON p.partner_id = %(s.partner_id)s AND p.company_id = %(s.company_id)s
-                 WHERE p.last_order_date >= %(s.date_entered)s::date)""",
-            profiles=profiles._sql_profiles(),
+                 WHERE p.last_order_date >= %(s.date_entered)s::date %(scope)s)""",
+            profiles=profiles._sql_profiles(partner_ids=partner_ids),
+            scope=self._state_scope(partner_ids, "AND"),
         )
 
     @api.constrains(

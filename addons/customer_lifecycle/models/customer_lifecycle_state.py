@@ -245,14 +245,14 @@ class CustomerLifecycleState(models.Model):
             if partner_ids is not None:
                 scope.append(("partner_id", "in", partner_ids))
             for _pass in range(MAX_PASSES):
-                pass_moves = states._evaluate_pass(company_rules, scope)
+                pass_moves = states._evaluate_pass(company_rules, scope, partner_ids)
                 moved += pass_moves
                 if not pass_moves:
                     break
         return moved
 
     @api.model
-    def _evaluate_pass(self, rules, scope):
+    def _evaluate_pass(self, rules, scope, partner_ids=None):
         """Move the states of ``scope`` matched by ``rules``, each to the
         target of the first rule it matches. The rules' searches run as one
         statement (a UNION ALL of the ids and stages each rule matches, with
@@ -261,7 +261,8 @@ class CustomerLifecycleState(models.Model):
         if not rules:
             return 0
         matches = SQL(" UNION ALL ").join(
-            SQL("(%s)", self._rule_matches(rule, scope, rank)) for rank, rule in enumerate(rules)
+            SQL("(%s)", self._rule_matches(rule, scope, rank, partner_ids))
+            for rank, rule in enumerate(rules)
         )
         decided = set()
         to_move = {}
@@ -278,10 +279,10 @@ class CustomerLifecycleState(models.Model):
         return sum(len(ids) for ids in to_move.values())
 
     @api.model
-    def _rule_matches(self, rule, scope, rank):
+    def _rule_matches(self, rule, scope, rank, partner_ids=None):
         """SELECT of the id, stage and ``rank`` of the states of ``scope``
-        that ``rule`` matches."""
-        query = self._search(scope + rule._get_state_domain())
+        (of the customers ``partner_ids`` if given) that ``rule`` matches."""
+        query = self._search(scope + rule._get_state_domain(partner_ids))
         return query.select(
             self._field_to_sql(query.table, "id", query),
             self._field_to_sql(query.table, "stage_id", query),
@@ -317,6 +318,7 @@ class CustomerLifecycleState(models.Model):
                     SELECT %(lp.commercial_partner_id)s, %(l.company_id)s FROM %(l)s l
                       JOIN %(lp)s lp ON %(lp.id)s = %(l.partner_id)s
                      WHERE %(l.active)s AND %(l.company_id)s = ANY(%(companies)s)
+                           %(lead_partner_filter)s
                 ),
                 new AS (
                     INSERT INTO %(s)s (
@@ -338,7 +340,14 @@ class CustomerLifecycleState(models.Model):
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM new
                 """,
-                profiles=profiles._sql_profiles(company_ids=companies.ids),
+                profiles=profiles._sql_profiles(company_ids=companies.ids, partner_ids=partner_ids),
+                lead_partner_filter=profiles._sql_over_tables(
+                    tables,
+                    "AND %(lp.commercial_partner_id)s = ANY(%(partner_ids)s)",
+                    partner_ids=partner_ids,
+                )
+                if partner_ids is not None
+                else SQL(),
                 companies=companies.ids,
                 stage=stage.id,
                 now=now,
@@ -365,7 +374,7 @@ class CustomerLifecycleState(models.Model):
                  WHERE %(s2.id)s = %(s.id)s AND %(s.company_id)s = ANY(%(companies)s)
                    AND %(s.profile_id)s IS DISTINCT FROM p.id %(scope)s
                 """,
-                profiles=profiles._sql_profiles(),
+                profiles=profiles._sql_profiles(partner_ids=partner_ids),
                 companies=companies.ids,
                 scope=scope,
             )

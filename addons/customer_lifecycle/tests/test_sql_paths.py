@@ -56,6 +56,12 @@ class TestLifecycleSqlPaths(LifecycleCommon):
         cls.env["customer.profile.queue"]._process()
         cls.env["customer.profile"]._recompute_all(cls.company)
 
+    def _segment(self, profile):
+        """The selection record of the profile's RFM segment."""
+        return self.env.ref(
+            f"customer_relationship.selection__customer_profile__rfm_segment__{profile.rfm_segment}"
+        )
+
     def _matches(self, **conditions):
         """The customers a rule with ``conditions`` moves (its constraint
         runs the same SQL once more)."""
@@ -91,7 +97,10 @@ class TestLifecycleSqlPaths(LifecycleCommon):
         self.assertFalse(self._matches(min_order_count=2))
         self.assertEqual(self._matches(min_order_count=2, order_period_days=500), self.buyer)
         self.assertEqual(self._matches(inactive_days=5), self.buyer)
-        self.assertEqual(self._matches(rfm_segments=profile.rfm_segment), self.buyer)
+        self.assertEqual(
+            self._matches(rfm_segment_ids=[fields.Command.set(self._segment(profile).ids)]),
+            self.buyer,
+        )
         self.assertEqual(self._matches(profile_domain="[('order_count', '=', 2)]"), self.buyer)
         # the last order (10 days ago) is older than the stay in the stage
         self.assertFalse(self._matches(ordered_since_entered=True))
@@ -103,7 +112,7 @@ class TestLifecycleSqlPaths(LifecycleCommon):
             "order_condition": "some",
             "min_order_count": 2,
             "order_period_days": 500,
-            "rfm_segments": profile.rfm_segment,
+            "rfm_segment_ids": [fields.Command.set(self._segment(profile).ids)],
             "inactive_days": 5,
             "ordered_since_entered": True,
             "source_stage_ids": [fields.Command.set(buyer_state.stage_id.ids)],
