@@ -5,21 +5,23 @@ it at once for the same customer. It must never update a row that every
 order of the customer shares (the customer's profile, a lifecycle state, a
 member's tier): parallel confirmations would collide on that row and fail
 with serialization errors. So the order's transaction only appends one row
-here per touched (customer, company) pair, and registers a post-commit
-callback.
+here per touched (customer, company) pair, and triggers the cron
+``ir_cron_customer_profile_queue`` (one trigger row; the cron worker is woken
+by a notification at the commit).
 
-Right after the commit, the callback drains the company's queue in short
-transactions of its own (``_drain_company``): it refreshes the queued
-customers (``customer.profile._refresh_customers``, which calls the
+The cron drains each company's queue in short transactions of their own
+(``_drain_company``): a batch refreshes the queued customers
+(``customer.profile._refresh_customers``, which calls the
 ``_on_facts_changed`` hook of the plugins) and deletes the rows it handled.
-One request at a time drains a company (a non-blocking advisory lock); the
-others return at once and the drainer refreshes their customers in its next
-batch, so under load many orders cost one set-based refresh. The drain runs
-in READ COMMITTED under a transaction-level advisory lock per customer, so
-any other refresh of the same customer waits instead of failing, and it
-retries the conflicts that remain. Rows left behind (a worker stopped
-between its commit and the refresh, a drain out of time) are the cron
-``ir_cron_customer_profile_queue``'s.
+The first batch runs as soon as the cron worker wakes; while orders keep
+coming, the next batches wait a moment to gather them, so that under load
+many orders cost one set-based refresh instead of one each, off the
+requests' workers. Each batch runs in READ COMMITTED under a
+transaction-level advisory lock per customer, so any other refresh of the
+same customer waits instead of failing, and it retries the conflicts that
+remain. One drainer per company at a time (a non-blocking advisory lock).
+Rows left behind (a worker stopped mid-batch) are refreshed at the cron's
+next run (every minute).
 """
 
 import logging
@@ -35,17 +37,17 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-# key of cr.postcommit.data holding the pairs the transaction queued
-POSTCOMMIT_KEY = "customer_relationship.profile_queue"
+# key of cr.precommit.data: the transaction already triggered the cron
+TRIGGERED_KEY = "customer_relationship.profile_queue_triggered"
 RETRYABLE = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED}
 MAX_TRIES = 5
 # pairs refreshed per transaction
 BATCH = 1000
-# how long a request's refresh after commit may drain its company's queue
-# (under load it refreshes other requests' customers too) before leaving
-# the rest to the cron
-DRAIN_SECONDS = 2.0
-CRON_SECONDS = 600.0
+# how long one run of the cron drains a company before handing over to its
+# next run
+DRAIN_SECONDS = 600.0
+# after a batch smaller than BATCH, how long to wait for more orders to gather
+GATHER_SECONDS = 0.5
 
 
 class CustomerProfileQueue(models.Model):
@@ -77,8 +79,9 @@ class CustomerProfileQueue(models.Model):
         """Queue the (commercial partner, company) pairs ``keys`` for a refresh
         right after the current transaction commits.
 
-        One INSERT; no row shared with other transactions is written, so it
-        is safe in the transaction of a sales order.
+        One INSERT, and one trigger of the cron per transaction: no row shared
+        with other transactions is written, so it is safe in the transaction
+        of a sales order.
         """
         keys = {(partner, company) for partner, company in keys if partner and company}
         if not keys:
@@ -95,53 +98,23 @@ class CustomerProfileQueue(models.Model):
                 list(company_ids),
             )
         )
-        cr = self.env.cr
-        pending = cr.postcommit.data.get(POSTCOMMIT_KEY)
-        if pending is None:
-            pending = cr.postcommit.data[POSTCOMMIT_KEY] = set()
-            cr.postcommit.add(self._after_commit_callback(cr.dbname, pending))
-        pending.update(keys)
+        if not self.env.cr.precommit.data.get(TRIGGERED_KEY):
+            # once per transaction; the cron worker is notified at the commit
+            self.env.ref("customer_relationship.ir_cron_customer_profile_queue")._trigger()
+            self.env.cr.precommit.data[TRIGGERED_KEY] = True
 
     @api.model
-    def _after_commit_callback(self, dbname, pending):
-        """The function the cursor calls after its commit (no environment
-        is usable then: it opens a cursor of its own)."""
-
-        def refresh():
-            self._refresh_after_commit(dbname, set(pending))
-
-        return refresh
-
-    # ------------------------------------------------------------------
-    # After the commit: short transactions of their own
-    # ------------------------------------------------------------------
-    @api.model
-    def _refresh_after_commit(self, dbname, keys):
-        """Drain the queue of the companies of ``keys``.
-
-        Failures are logged, never raised: the order is committed, and the
-        rows still queued are the cron's.
-        """
-        for company_id in sorted({company_id for _partner, company_id in keys}):
-            try:
-                self._drain_company(dbname, company_id)
-            except Exception as error:  # logged: the cron resumes
-                _logger.warning(
-                    "customer facts of company %s left to the queue cron: %s", company_id, error
-                )
-
-    @api.model
-    def _drain_company(self, dbname, company_id, budget=DRAIN_SECONDS):
+    def _drain_company(self, dbname, company_id, budget=DRAIN_SECONDS, pause=GATHER_SECONDS):
         """Refresh what is queued for ``company_id``, batch after batch, one
         transaction each, until nothing is left or ``budget`` seconds passed
-        (then the cron takes over, started at once).
+        (then the cron is triggered again). After a batch smaller than
+        ``BATCH``, wait ``pause`` seconds for more orders to gather.
 
         One drainer per company at a time: the company's queue lock is a
         session-level advisory lock taken without waiting. Whoever does not
-        get it returns at once, leaving its pairs to the holder; the holder
+        get it returns at once, leaving the pairs to the holder; the holder
         looks at the queue again after releasing the lock, so a pair
-        committed meanwhile is never forgotten. Under load the batches grow
-        by themselves: many orders, one set-based refresh.
+        committed meanwhile is never forgotten.
         """
         registry = Registry(dbname)
         deadline = time.monotonic() + budget
@@ -153,8 +126,12 @@ class CustomerProfileQueue(models.Model):
             queue = api.Environment(cr, SUPERUSER_ID, {})[self._name]
             while queue._try_lock_company(company_id):
                 try:
-                    while queue._process_batch(company_id) and time.monotonic() < deadline:
-                        pass
+                    while time.monotonic() < deadline:
+                        claimed = queue._process_batch(company_id)
+                        if not claimed:
+                            break
+                        if len(claimed) < BATCH:
+                            time.sleep(pause)
                 finally:
                     queue._unlock_company(company_id)
                 if time.monotonic() >= deadline:
@@ -291,8 +268,9 @@ class CustomerProfileQueue(models.Model):
 
     @api.model
     def _cron_process(self):
-        """Refresh what the refreshes after commit left (a worker stopped
-        between its commit and the refresh, a drain out of time)."""
+        """Drain the queue of every company with queued customers (triggered
+        by the transactions that queue them, and run every minute for what a
+        stopped worker left)."""
         self.env.cr.execute(SQL("SELECT DISTINCT company_id FROM %s", SQL.identifier(self._table)))
         for (company_id,) in self.env.cr.fetchall():
-            self._drain_company(self.env.cr.dbname, company_id, budget=CRON_SECONDS)
+            self._drain_company(self.env.cr.dbname, company_id)

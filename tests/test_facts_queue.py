@@ -1,8 +1,10 @@
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
-from ..models.customer_profile_queue import POSTCOMMIT_KEY
+from ..models.customer_profile_queue import TRIGGERED_KEY
 from .common import CustomerCommon, captured_queries, written_tables
 
 
@@ -18,6 +20,27 @@ class TestFactsQueue(CustomerCommon):
         cls.env["customer.profile.queue"]._process()
         cls.env["customer.profile"]._recompute_all(cls.company)
 
+    @contextmanager
+    def _registry_test_mode(self):
+        """Cursors opened by the code under test share the test's transaction."""
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.cr)
+        try:
+            yield
+        finally:
+            self.registry.leave_test_mode()
+
+    def _triggers(self):
+        return self.env["ir.cron.trigger"].search(
+            [
+                (
+                    "cron_id",
+                    "=",
+                    self.env.ref("customer_relationship.ir_cron_customer_profile_queue").id,
+                )
+            ]
+        )
+
     def _queued(self):
         return self.env["customer.profile.queue"].search_read(
             [("company_id", "=", self.company.id)], ["partner_id"]
@@ -25,19 +48,25 @@ class TestFactsQueue(CustomerCommon):
 
     def test_confirmation_writes_no_shared_row(self):
         order = self._order(self.customer, 250, confirm=False)
+        triggers_before = self._triggers()
+        # a transaction of its own (the fixture's transaction triggered already)
+        self.env.cr.precommit.data.pop(TRIGGERED_KEY, None)
         with captured_queries() as queries:
             order.action_confirm()
             self.env.flush_all()
         written = written_tables(queries)
         self.assertNotIn("customer_profile", written)
         self.assertEqual(written.get("customer_profile_queue"), {"INSERT INTO"})
+        # appended rows only: the queue, the timeline, the cron's trigger
+        self.assertFalse(
+            {"customer_profile_queue", "customer_event", "ir_cron_trigger"} - set(written)
+        )
         # the order is confirmed; the customer waits for the commit
         profile = self.env["customer.profile"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(profile.order_count, 1)
         self.assertEqual([row["partner_id"][0] for row in self._queued()], [self.customer.id])
-        self.assertIn(
-            (self.customer.id, self.company.id), self.env.cr.postcommit.data[POSTCOMMIT_KEY]
-        )
+        # one trigger of the queue's cron, notified at the commit
+        self.assertEqual(len(self._triggers() - triggers_before), 1)
         # after the commit: exact, and nothing left queued
         self.assertEqual(self._after_commit(), {(self.customer.id, self.company.id)})
         self.assertEqual(self._profile(self.customer).order_count, 2)
@@ -97,3 +126,30 @@ class TestFactsQueue(CustomerCommon):
             calls.clear()
             self._full_run()
             self.assertEqual(calls, [])  # nothing changed: no call
+
+    def test_cron_drains_in_batches(self):
+        """The cron refreshes everything queued, batch after batch, waiting
+        for more orders after a small batch, and leaves the lock free."""
+        others = [self._customer(f"Queued {index}") for index in range(3)]
+        for partner in others:
+            self._order(partner, 50)
+        queue = self.env["customer.profile.queue"]
+        pauses = []
+        with (
+            self._registry_test_mode(),
+            patch(
+                "odoo.addons.customer_relationship.models.customer_profile_queue.time.sleep",
+                pauses.append,
+            ),
+        ):
+            queue._cron_process()
+        self.env.invalidate_all()
+        self.assertFalse(self._queued())
+        self.assertEqual(pauses, [0.5])  # one batch, then an empty one
+        for partner in others:
+            self.assertEqual(self._profile(partner).order_count, 1)
+        # the company's drain lock was released
+        lock = (queue._queue_lock_namespace(), self.company.id)
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", *lock))
+        self.assertTrue(self.env.cr.fetchone()[0])
+        self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *lock))
