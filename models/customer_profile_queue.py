@@ -37,6 +37,7 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+CRON_XMLID = "customer_relationship.ir_cron_customer_profile_queue"
 # key of cr.precommit.data: the transaction already triggered the cron
 TRIGGERED_KEY = "customer_relationship.profile_queue_triggered"
 RETRYABLE = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED}
@@ -47,7 +48,7 @@ BATCH = 1000
 # next run
 DRAIN_SECONDS = 600.0
 # after a batch smaller than BATCH, how long to wait for more orders to gather
-GATHER_SECONDS = 0.5
+GATHER_SECONDS = 1.0
 
 
 class CustomerProfileQueue(models.Model):
@@ -99,9 +100,19 @@ class CustomerProfileQueue(models.Model):
             )
         )
         if not self.env.cr.precommit.data.get(TRIGGERED_KEY):
-            # once per transaction; the cron worker is notified at the commit
-            self.env.ref("customer_relationship.ir_cron_customer_profile_queue")._trigger()
             self.env.cr.precommit.data[TRIGGERED_KEY] = True
+            self._trigger_cron()
+
+    @api.model
+    def _trigger_cron(self):
+        """Trigger the queue's cron now: one row, and its worker notified at
+        the commit (``ir.cron._trigger`` without reading the cron first: an
+        inactive cron ignores its triggers anyway)."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(CRON_XMLID)
+        self.env["ir.cron.trigger"].sudo().create(
+            {"cron_id": cron_id, "call_at": fields.Datetime.now()}
+        )
+        self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
 
     @api.model
     def _drain_company(self, dbname, company_id, budget=DRAIN_SECONDS, pause=GATHER_SECONDS):
@@ -135,7 +146,7 @@ class CustomerProfileQueue(models.Model):
                 finally:
                     queue._unlock_company(company_id)
                 if time.monotonic() >= deadline:
-                    queue.env.ref("customer_relationship.ir_cron_customer_profile_queue")._trigger()
+                    queue._trigger_cron()
                     cr.commit()
                     return
                 if not queue._is_queued(company_id):

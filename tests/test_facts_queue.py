@@ -145,7 +145,7 @@ class TestFactsQueue(CustomerCommon):
             queue._cron_process()
         self.env.invalidate_all()
         self.assertFalse(self._queued())
-        self.assertEqual(pauses, [0.5])  # one batch, then an empty one
+        self.assertEqual(pauses, [1.0])  # one batch, then an empty one
         for partner in others:
             self.assertEqual(self._profile(partner).order_count, 1)
         # the company's drain lock was released

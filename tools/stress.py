@@ -400,6 +400,7 @@ def check_facts(config_path, customer_id):
 
     odoo.tools.config.parse_config(["-c", config_path, "--log-level=warn"])
     registry = Registry(OURS)
+    waited = wait_for_queue(registry, odoo)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         partner = env["res.partner"].browse(customer_id)
@@ -436,7 +437,21 @@ def check_facts(config_path, customer_id):
         "order_count": stored["order_count"],
         "lifecycle_moves_left": moves,
         "queued_left": queued,
+        "refreshed_after_seconds": waited,
     }
+
+
+def wait_for_queue(registry, odoo, timeout=60):
+    """Seconds until the refresh queue is empty (the facts caught up with
+    the last confirmation), at most ``timeout``."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            if not env["customer.profile.queue"].search_count([]):
+                break
+        time.sleep(0.1)
+    return round(time.monotonic() - started, 1)
 
 
 def pick_customer(url):
@@ -543,7 +558,8 @@ def finish(report, out_dir):
             say(f"  {db}: {error}")
     say(
         f"\ncustomer facts equal a full recompute: {'yes' if facts['facts_exact'] else 'NO'}"
-        f" ({facts['order_count']} orders; queue rows left: {facts['queued_left']};"
+        f" ({facts['order_count']} orders; queue empty {facts['refreshed_after_seconds']} s"
+        f" after the last answer; queue rows left: {facts['queued_left']};"
         f" lifecycle moves left: {facts['lifecycle_moves_left']})"
     )
     if facts["differences"]:
