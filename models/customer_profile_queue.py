@@ -147,7 +147,8 @@ class CustomerProfileQueue(models.Model):
                     queue._unlock_company(company_id)
                 if time.monotonic() >= deadline:
                     queue._trigger_cron()
-                    cr.commit()
+                    # the drain's own cursor
+                    cr.commit()  # pylint: disable=invalid-commit
                     return
                 if not queue._is_queued(company_id):
                     return
@@ -160,7 +161,8 @@ class CustomerProfileQueue(models.Model):
         for attempt in range(1, MAX_TRIES + 1):
             try:
                 claimed = self._process(company_id=company_id)
-                cr.commit()
+                # the drain's own cursor, one transaction per batch
+                cr.commit()  # pylint: disable=invalid-commit
                 return claimed
             except OperationalError as error:
                 cr.rollback()
@@ -181,9 +183,7 @@ class CustomerProfileQueue(models.Model):
         self.env.cr.execute(
             SQL("SELECT pg_try_advisory_lock(%s, %s)", self._queue_lock_namespace(), company_id)
         )
-        locked = self.env.cr.fetchone()[0]
-        self.env.cr.commit()
-        return locked
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _unlock_company(self, company_id):
@@ -191,7 +191,6 @@ class CustomerProfileQueue(models.Model):
         self.env.cr.execute(
             SQL("SELECT pg_advisory_unlock(%s, %s)", self._queue_lock_namespace(), company_id)
         )
-        self.env.cr.commit()
 
     @api.model
     def _queue_lock_namespace(self):
@@ -206,9 +205,7 @@ class CustomerProfileQueue(models.Model):
                 company_id,
             )
         )
-        queued = self.env.cr.fetchone()[0]
-        self.env.cr.commit()
-        return queued
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _process(self, keys=None, company_id=None):

@@ -151,7 +151,7 @@ class Databases:
         self.data_dir = odoo_config["data_dir"]
         self.odoo_bin = os.path.join(ROOT, ".venv", "bin", "odoo")
 
-    def copy(self, source, target):
+    def clone(self, source, target):
         """The database ``source`` and its filestore, as ``target``."""
         self.cluster.admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
         self.cluster.admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
@@ -178,12 +178,12 @@ class Databases:
                 ],
                 check=True,
             )
-        self.copy(VANILLA_TEMPLATE, VANILLA)
+        self.clone(VANILLA_TEMPLATE, VANILLA)
 
     def ours(self):
         if not self.cluster.exists(DEMO):
             raise SystemExit(f"no {DEMO} database: make stress builds it with `make run`'s setup")
-        self.copy(DEMO, OURS)
+        self.clone(DEMO, OURS)
 
 
 # ---------------------------------------------------------------- server
