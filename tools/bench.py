@@ -283,12 +283,16 @@ def apply_session_settings(cr):
 
 
 def session_settings(cr):
-    cr.execute(
-        "SELECT name, setting, unit FROM pg_settings WHERE name IN "
-        "('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather',"
-        " 'jit', 'server_version')"
+    """The server settings that weigh on the figures, as the session sees them."""
+    names = sorted(
+        {"server_version", "shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather"}
+        | set(SESSION_SETTINGS)
     )
-    return {name: f"{setting}{' ' + unit if unit else ''}" for name, setting, unit in cr.fetchall()}
+    cr.execute(
+        "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name",
+        (names,),
+    )
+    return dict(cr.fetchall())
 
 
 # ---------------------------------------------------------------- discovery
@@ -379,6 +383,7 @@ def new_result(step, database):
         "step": step.name,
         "module": step.module,
         "database": database,
+        "floor": step.floor_key(),
         "runs": [],
         "rows": None,
         "seconds": None,
@@ -498,7 +503,10 @@ def judge(step, result, runs):
     if step.target is None:
         return "yardstick", ""
     ratio = result["ratio_to_floor"]
-    return f"<= {step.target:g}x floor", verdict(ratio is not None and ratio <= step.target)
+    text = f"<= {step.target:g}x floor"
+    if isinstance(result.get("queries"), int):
+        text += f" ({result['queries']} queries)"
+    return text, verdict(ratio is not None and ratio <= step.target)
 
 
 def table_row(result, target, status):
@@ -520,6 +528,12 @@ def build_table(steps, runs):
     steps measured on every database."""
     main = runs[0]
     rows = []
+    for run in runs[1:]:
+        # a database measured without the rounds has no floor of its own
+        for result in run.results.values():
+            floor = main.results.get(result["floor"] or "")
+            if result["ratio_to_floor"] is None and floor and floor["seconds"]:
+                result["ratio_to_floor"] = round(result["seconds"] / floor["seconds"], 4)
     for step in steps:
         for run in runs:
             if run is not main and not step.every_database:
