@@ -719,6 +719,7 @@ def main():
         "runs": RUNS,
         "memory": memory.method,
         "postgresql": settings,
+        "targets": {s.qualified_key: s.target for s in steps if s.target is not None},
         "steps": [
             {
                 "key": s.qualified_key,
