@@ -743,7 +743,7 @@ def main():
         f"{os.cpu_count()} CPUs (load average {load_before[0]:.1f} before, "
         f"{load_after[0]:.1f} after); modules with steps: "
         f"{', '.join(dict.fromkeys(s.module for s in steps))}; seconds are medians of {RUNS} "
-        f"runs, the steps interleaved with their floors, 'x floor' the median of the "
+        f"runs, each step between two runs of its floor, 'x floor' the median of the "
         f"per-round ratios; memory: {memory.method}; PostgreSQL: "
         + ", ".join(f"{k} {v}" for k, v in sorted(settings.items()))
         + "."
