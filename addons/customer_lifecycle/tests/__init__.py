@@ -2,3 +2,4 @@ from . import test_lifecycle
 from . import test_report
 from . import test_profile_list
 from . import test_ui
+from . import test_bench_steps
