@@ -51,10 +51,11 @@ RUNS = 3
 # a step's time may grow from the small scale to the default one at most
 # this many times as much as its floor's
 GROWTH = 1.1
-# The settings of the benchmark's database session, floors included. JIT
-# compilation (on by default from PostgreSQL 12) costs a fixed 0.1-0.4 s per
-# statement above jit_above_cost and gains nothing on single-pass aggregates:
-# a full run has two such statements against one in the floor.
+# The settings of the benchmark's database session, floors included, so that
+# the figures do not depend on the server's configuration for these. No JIT
+# compilation (on by default from PostgreSQL 12 to 18), as on the project's
+# local cluster: it costs a large statement up to a second of compiling on a
+# busy machine and gains little on these single-pass aggregates.
 SESSION_SETTINGS = {"jit": "off"}
 
 
