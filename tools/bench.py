@@ -1,42 +1,44 @@
-"""Benchmark of the customer facts on a scaled database (``make bench``).
+"""Benchmark of the installed modules on a scaled database (``make bench``).
 
     .venv/bin/python tools/bench.py [--scale default|small|CUSTOMERS:ORDERS]
 
 Builds (or reuses) the database of the scale (tools/bench_data.py), then
-measures in one process, each figure the median of 3 runs:
+measures the steps the installed modules declare: each module may ship a
+``bench.py`` at its root whose ``bench_steps(bench)`` returns its steps
+(readme/DEVELOP.md, "Benchmark steps"). This file names no step itself.
 
-a. the floor: one plain SQL aggregate of the confirmed orders per customer
-   with NTILE(5) scores into a temporary table;
-b. ``customer.profile._recompute_all``: first with no profile rows (all
-   written), then again with nothing changed;
-c. ``_refresh_customers`` after one more confirmed order: queries, time,
-   and EXPLAIN ANALYZE of its statements (no Seq Scan on res_partner or
-   sale_order), on every bench database present;
-d. the naive way: an ORM loop over 2,000 sampled customers computing the
-   same facts with the engine, extrapolated to all customers.
-e. with customer_lifecycle installed, the rules' full evaluation
-   (``customer.lifecycle.state._evaluate``) on the state a first evaluation
-   left, committed.
+- Steps measured in rounds run ``RUNS`` times: a round runs every step
+  once, each between two runs of its floor, so that a change of load on the
+  machine hits a step and its floor alike; each run is rolled back and the
+  dead rows it left vacuumed before the next. *x floor* is the median of
+  the per-round ratios of the step to the mean of the floor runs around it.
+- Steps measured on every database (``every_database``) run once on each
+  bench database built from the same module files, and repeat themselves.
+- At the default scale the round steps are measured on the small database
+  too: each step's growth from the small scale to the default one may be at
+  most ``GROWTH`` times the growth of its floor (compared through the
+  step's ratios to its floor at both scales).
 
 Memory is the peak resident set size (VmHWM) of this process during each
 step, reset before the step through /proc/self/clear_refs (Linux); where
 that is not available, ru_maxrss of getrusage, the peak since the start.
 The database server's memory is not included.
 
-Prints one table with the targets and writes it as JSON to .build/bench/.
+Prints the EXPLAIN plans the steps collected and one table with the targets,
+writes the table as JSON to .build/bench/, and exits with status 1 when a
+target fails.
 """
 
 import argparse
 import datetime
+import importlib
 import json
 import os
-import random
-import re
 import resource
 import statistics
 import sys
 import threading
-import time
+import types
 from contextlib import contextmanager
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,22 +48,15 @@ import bench_data  # noqa: E402
 
 SCALES = {"default": (100_000, 1_000_000), "small": (10_000, 100_000)}
 RUNS = 3
-NAIVE_SAMPLE = 2000
-TARGETS = {
-    "repeated": 2.0,
-    "first": 4.0,
-    "naive_speedup": 30.0,
-    "lifecycle": 3.0,
-    "scaling": 12.0,
-}
-SEQ_SCAN = re.compile(r"Seq Scan on (res_partner|sale_order)\b(?!_)")
-LIFECYCLE_STEP = "lifecycle rules, full evaluation"
-LATER_STEPS = [
-    "tier review",
-    "escalation cron",
-    "ROI views",
-    "XLSX export",
-]
+# a step's time may grow from the small scale to the default one at most
+# this many times as much as its floor's
+GROWTH = 1.1
+# The settings of the benchmark's database session, floors included, so that
+# the figures do not depend on the server's configuration for these. No JIT
+# compilation (on by default from PostgreSQL 12 to 18), as on the project's
+# local cluster: it costs a large statement up to a second of compiling on a
+# busy machine and gains little on these single-pass aggregates.
+SESSION_SETTINGS = {"jit": "off"}
 
 
 def parse_scale(text):
@@ -78,7 +73,150 @@ def parse_scale(text):
     return customers, orders
 
 
-# ---------------------------------------------------------------- memory
+def say(text=""):
+    sys.stdout.write(f"{text}\n")
+
+
+# ---------------------------------------------------------------- the contract
+class Measure:
+    """What a step's run measured: ``seconds``, ``rows`` (the rows it
+    produced or handled) and any detail worth keeping in the JSON file
+    (``queries``, ``plans``, ``runs``...)."""
+
+    def __init__(self, seconds, rows=None, **details):
+        self.seconds = seconds
+        self.rows = rows
+        self.details = details
+
+
+class Step:
+    """One line of the benchmark table.
+
+    ``key``: unique in its module; others name it ``<module>.<key>``.
+    ``name``: the label of the table.
+    ``run(ctx)``: one measured run; returns (seconds, rows), or a ``Measure``
+    to keep details. The bench rolls the transaction back after it.
+    ``floor``: the ``Floor`` the step is compared to, or its ``<module>.<key>``.
+    ``target``: the highest ratio to the floor that passes (None: no target).
+    ``check(result, results)``: instead of ``target``, returns (target text,
+    True/False, or None for a step without a verdict); ``results[key]`` is
+    another step's result on the same database, ``results.everywhere(key)``
+    its results on every database.
+    ``setup(ctx)``: prepares and commits the state the step starts from,
+    once per database, before any step runs (a function shared by several
+    steps runs once).
+    ``vacuum``: tables whose dead rows are vacuumed after each run.
+    ``explain``: after the rounds, run once more, recording the statements,
+    and print them with their EXPLAIN (ANALYZE, BUFFERS).
+    ``every_database``: the step measures itself once on every bench
+    database (it repeats its runs itself) instead of in the rounds.
+    ``growth``: the highest growth from the small to the default scale, as a
+    multiple of the floor's growth (None: not checked).
+    """
+
+    is_floor = False
+
+    def __init__(
+        self,
+        key,
+        name,
+        run,
+        *,
+        floor=None,
+        target=None,
+        check=None,
+        setup=None,
+        vacuum=(),
+        explain=False,
+        every_database=False,
+        growth=GROWTH,
+    ):
+        self.key = key
+        self.name = name
+        self.run = run
+        self.floor = floor
+        self.target = target
+        self.check = check
+        self.setup = setup
+        self.vacuum = tuple(vacuum)
+        self.explain = explain
+        self.every_database = every_database
+        self.growth = growth
+        self.module = None  # set when its module's steps are loaded
+
+    @property
+    def qualified_key(self):
+        return f"{self.module}.{self.key}"
+
+    def floor_key(self):
+        if self.floor is None:
+            return None
+        if isinstance(self.floor, Step):
+            return self.floor.qualified_key
+        return self.floor if "." in self.floor else f"{self.module}.{self.floor}"
+
+
+class Floor(Step):
+    """A plain-SQL lower bound that steps are compared to; measured in the
+    rounds like the steps that name it."""
+
+    is_floor = True
+
+    def __init__(self, key, name, run, *, setup=None, vacuum=(), explain=False):
+        super().__init__(key, name, run, setup=setup, vacuum=vacuum, explain=explain)
+
+
+class Context:
+    """What a step's functions get: the database, its main company and scale,
+    and the bench's tools."""
+
+    def __init__(self, env, cluster, database, meta, main_database):
+        self.env = env
+        self.main_database = main_database
+        self.cr = env.cr
+        self.cluster = cluster
+        self.database = database
+        self.meta = meta
+        self.company = env["res.company"].browse(meta["company_id"])
+        self.customers = meta["reached"]["customers"]
+        self.runs = RUNS
+        # free for the steps: what a setup leaves to the runs, per database
+        self.state = {}
+
+    def log(self, message):
+        bench_data.log(f"{self.database}: {message}")
+
+    def vacuum(self, table, full=False):
+        """VACUUM [FULL] ANALYZE ``table`` (on a connection of its own)."""
+        self.cluster.vacuum(self.database, table, full=full)
+
+    def commit(self):
+        self.cr.commit()  # pylint: disable=invalid-commit
+        self.env.invalidate_all()
+
+    def rollback(self):
+        self.cr.rollback()
+        self.env.invalidate_all()
+        apply_session_settings(self.cr)
+
+    @staticmethod
+    def captured_queries():
+        return captured_queries()
+
+    def explain(self, queries):
+        return explain_statements(self.env, queries)
+
+    def clone_sql(self, table, overrides, source_alias, from_clause):
+        """INSERT .. SELECT copying rows of ``table`` (see bench_data._clone_sql)."""
+        return bench_data._clone_sql(self.cr, table, overrides, source_alias, from_clause)
+
+
+BENCH_API = types.SimpleNamespace(
+    Step=Step, Floor=Floor, Measure=Measure, RUNS=RUNS, GROWTH=GROWTH, SCALES=SCALES
+)
+
+
+# ---------------------------------------------------------------- tools
 class Memory:
     """Peak resident memory of this process over one step."""
 
@@ -91,7 +229,7 @@ class Memory:
             self.method = "peak RSS of the bench process since start (getrusage ru_maxrss)"
 
     def reset(self):
-        if self.method.startswith("peak RSS of the bench process (VmHWM"):
+        if "VmHWM" in self.method:
             with open("/proc/self/clear_refs", "w") as handle:
                 handle.write("5")
 
@@ -102,16 +240,6 @@ class Memory:
                     if line.startswith("VmHWM:"):
                         return round(int(line.split()[1]) / 1024, 1)
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-MEMORY = None
-
-
-@contextmanager
-def step_memory(result):
-    MEMORY.reset()
-    yield
-    result["peak_mb"] = MEMORY.peak_mb()
 
 
 @contextmanager
@@ -129,160 +257,6 @@ def captured_queries():
         yield queries
     finally:
         thread.query_hooks = hooks
-
-
-def say(text=""):
-    sys.stdout.write(f"{text}\n")
-
-
-def median_run(runs):
-    return round(statistics.median(runs), 4)
-
-
-# ---------------------------------------------------------------- steps
-def floor_sql(company_id):
-    return (
-        """
-        CREATE TEMP TABLE bench_floor AS
-        SELECT a.*,
-               NTILE(5) OVER (ORDER BY a.last_order_date) AS recency_score,
-               NTILE(5) OVER (ORDER BY a.order_count) AS frequency_score,
-               NTILE(5) OVER (ORDER BY a.revenue) AS monetary_score
-          FROM (SELECT p.commercial_partner_id AS partner_id,
-                       MIN(so.date_order)::date AS first_order_date,
-                       MAX(so.date_order)::date AS last_order_date,
-                       COUNT(*) AS order_count,
-                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                           AS revenue
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.company_id = %s
-                 GROUP BY p.commercial_partner_id) a
-        """,
-        (company_id,),
-    )
-
-
-def run_floor(env, company):
-    cr = env.cr
-    started = time.perf_counter()
-    cr.execute(*floor_sql(company.id))
-    elapsed = time.perf_counter() - started
-    cr.execute("SELECT count(*) FROM bench_floor")
-    return elapsed, cr.fetchone()[0]
-
-
-def run_full(env, company, first):
-    """``_recompute_all`` from the committed state, with no profile rows
-    when ``first``: (seconds, rows written, customers)."""
-    if first:
-        env.cr.execute("DELETE FROM customer_profile WHERE company_id = %s", (company.id,))
-        env.invalidate_all()
-    started = time.perf_counter()
-    run = env["customer.profile"]._recompute_all(company)
-    elapsed = time.perf_counter() - started
-    return elapsed, run.changed_count
-
-
-def has_lifecycle(env):
-    return "customer.lifecycle.state" in env
-
-
-def run_lifecycle(env, company):
-    """The rules' full evaluation (cron, manager button) over the committed
-    state: (seconds, customers moved)."""
-    started = time.perf_counter()
-    moved = env["customer.lifecycle.state"]._evaluate(company)
-    env.flush_all()
-    elapsed = time.perf_counter() - started
-    return elapsed, moved
-
-
-def commit_lifecycle(env, company):
-    """Every customer with its lifecycle state as the evaluation leaves it,
-    committed: the base of the lifecycle step."""
-    started = time.perf_counter()
-    moved = env["customer.lifecycle.state"]._evaluate(company)
-    env.cr.commit()  # pylint: disable=invalid-commit
-    env.invalidate_all()
-    bench_data.log(f"lifecycle: {moved} moves committed in {time.perf_counter() - started:.1f}s")
-
-
-def measure_full_runs(env, company, customers_total, vacuum):
-    """a., b. and d.: the floor, the first and the repeated full run and the
-    naive loop, RUNS rounds of the four (so that a change of load on the
-    machine hits them alike), every run rolled back to the committed state
-    and the dead rows it left vacuumed (as autovacuum would) before the next."""
-    cr = env.cr
-    sample = naive_sample(env, company)
-    steps = {
-        "floor": ("floor: SQL aggregate + NTILE(5)", lambda: run_floor(env, company)),
-        "first": (
-            "full recompute, first run (no rows)",
-            lambda: run_full(env, company, first=True),
-        ),
-        "repeated": (
-            "full recompute, nothing changed",
-            lambda: run_full(env, company, first=False),
-        ),
-        "naive": (
-            f"naive ORM loop ({len(sample)} sampled, extrapolated)",
-            lambda: run_naive(env, company, sample, customers_total),
-        ),
-    }
-    if has_lifecycle(env):
-        steps["lifecycle"] = (LIFECYCLE_STEP, lambda: run_lifecycle(env, company))
-    results = {key: {"step": name, "runs": []} for key, (name, _run) in steps.items()}
-    for _round in range(RUNS):
-        for key, (_name, run) in steps.items():
-            result = results[key]
-            MEMORY.reset()
-            elapsed, rows = run()
-            result["peak_mb"] = max(result.get("peak_mb", 0), MEMORY.peak_mb())
-            result["runs"].append(round(elapsed, 4))
-            result["rows"] = rows
-            cr.rollback()
-            env.invalidate_all()
-            vacuum()
-    for key, result in results.items():
-        result["seconds"] = median_run(result["runs"])
-        # the ratio of each round to the floor of the same round, whose
-        # median is less sensitive to a load change than a ratio of medians
-        result["round_ratios"] = [
-            round(run / floor, 3)
-            for run, floor in zip(result["runs"], results["floor"]["runs"], strict=True)
-        ]
-        result["ratio_to_floor"] = round(statistics.median(result["round_ratios"]), 2)
-        if key in ("first", "repeated"):
-            result["naive_speedup"] = round(
-                statistics.median(
-                    naive / run
-                    for naive, run in zip(results["naive"]["runs"], result["runs"], strict=True)
-                ),
-                1,
-            )
-    results["naive"]["sample_size"] = len(sample)
-    query, params = floor_sql(company.id)
-    results["floor"]["plans"] = explain_statements(env, [(query, params)])
-    cr.rollback()
-    with captured_queries() as queries:
-        env["customer.profile"]._recompute_all(company)
-    cr.rollback()
-    env.invalidate_all()
-    results["repeated"]["plans"] = explain_statements(env, queries)
-    cr.rollback()
-    env.invalidate_all()
-    if "lifecycle" in results:
-        with captured_queries() as queries:
-            env["customer.lifecycle.state"]._evaluate(company)
-            env.flush_all()
-        cr.rollback()
-        env.invalidate_all()
-        results["lifecycle"]["queries"] = len(queries)
-        results["lifecycle"]["plans"] = explain_statements(env, queries)
-        cr.rollback()
-        env.invalidate_all()
-    return results
 
 
 def explain_statements(env, queries):
@@ -308,299 +282,353 @@ def explain_statements(env, queries):
     return plans
 
 
-def commit_full_run(env, company):
-    """The state of a finished full run, committed: the base of the other steps."""
-    run = env["customer.profile"]._recompute_all(company)
-    env.cr.commit()  # pylint: disable=invalid-commit
-    return run
+def apply_session_settings(cr):
+    for name, value in SESSION_SETTINGS.items():
+        cr.execute("SELECT set_config(%s, %s, false)", (name, str(value)))
 
 
-def pick_customer(env, company_id, position=0.5):
-    env.cr.execute(
-        """SELECT partner_id FROM customer_profile WHERE company_id = %s
-            ORDER BY partner_id OFFSET (SELECT count(*) * %s FROM customer_profile
-                                         WHERE company_id = %s)::int LIMIT 1""",
-        (company_id, position, company_id),
+def session_settings(cr):
+    """The server settings that weigh on the figures, as the session sees them."""
+    names = sorted(
+        {"server_version", "shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather"}
+        | set(SESSION_SETTINGS)
     )
-    return env.cr.fetchone()[0]
-
-
-def add_confirmed_order(env, partner_id, company_id):
-    """One more confirmed order of ``partner_id``, today, by SQL (the state
-    right after an order confirmation, before the facts are refreshed)."""
-    cr = env.cr
     cr.execute(
-        """SELECT so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-            WHERE p.commercial_partner_id = %s AND so.company_id = %s AND so.state = 'sale'
-            ORDER BY so.id DESC LIMIT 1""",
-        (partner_id, company_id),
+        "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name",
+        (names,),
     )
-    template_id = cr.fetchone()[0]
-    sql = bench_data._clone_sql(
-        cr,
-        "sale_order",
-        {
-            "name": "'BENCH/NEW'",
-            "date_order": "now() AT TIME ZONE 'UTC'",
-            "amount_untaxed": "t.amount_untaxed + 100",
-            "amount_total": "t.amount_total + 100",
-            "access_token": "NULL",
-        },
-        "t",
-        f"FROM sale_order t WHERE t.id = {int(template_id)}",
-    )
-    cr.execute(sql)
+    return dict(cr.fetchall())
 
 
-def measure_incremental(env, company_id, label):
-    """Queries and time of ``_refresh_customers`` for one customer, and for
-    100 customers (same query count expected), plus the EXPLAIN ANALYZE plans."""
-    cr = env.cr
-    profiles = env["customer.profile"]
-    partner_id = pick_customer(env, company_id)
-    env.cr.execute(
-        "SELECT partner_id FROM customer_profile WHERE company_id = %s ORDER BY id LIMIT 100",
-        (company_id,),
+# ---------------------------------------------------------------- discovery
+def installed_modules(cr):
+    """The installed modules, each after the modules it depends on."""
+    cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")
+    installed = {row[0] for row in cr.fetchall()}
+    cr.execute(
+        """SELECT m.name, d.name FROM ir_module_module_dependency d
+             JOIN ir_module_module m ON m.id = d.module_id
+            WHERE m.state = 'installed'"""
     )
-    hundred = [row[0] for row in cr.fetchall()]
-    result = {"step": f"incremental, 1 customer ({label})"}
-    # warm the registry caches (company settings, last bounds) once
-    profiles._refresh_customers([partner_id], [company_id])
-    cr.rollback()
-    env.invalidate_all()
-    runs, counts = [], []
-    with step_memory(result):
-        for _run in range(RUNS):
-            add_confirmed_order(env, partner_id, company_id)
-            env.invalidate_all()
-            before = cr.sql_log_count
-            started = time.perf_counter()
-            profiles._refresh_customers([partner_id], [company_id])
-            runs.append(time.perf_counter() - started)
-            counts.append(cr.sql_log_count - before)
-            cr.execute(
-                "SELECT order_count FROM customer_profile WHERE partner_id = %s "
-                "AND company_id = %s",
-                (partner_id, company_id),
+    depends = {name: set() for name in installed}
+    for name, dependency in cr.fetchall():
+        if dependency in installed:
+            depends[name].add(dependency)
+    depth = {}
+
+    def depth_of(name, seen=()):
+        if name not in depth:
+            parents = depends[name] - set(seen)
+            depth[name] = 1 + max((depth_of(p, (*seen, name)) for p in parents), default=0)
+        return depth[name]
+
+    return sorted(installed, key=lambda name: (depth_of(name), name))
+
+
+def load_steps(modules):
+    """The steps of the modules that ship a bench.py (or a bench/ package)
+    at their root, in the modules' order."""
+    from odoo.modules.module import get_module_path  # noqa: PLC0415
+
+    steps = []
+    for module in modules:
+        path = get_module_path(module, display_warning=False)
+        if not path or not (
+            os.path.isfile(os.path.join(path, "bench.py"))
+            or os.path.isfile(os.path.join(path, "bench", "__init__.py"))
+        ):
+            continue
+        bench_module = importlib.import_module(f"odoo.addons.{module}.bench")
+        declared = bench_module.bench_steps(BENCH_API)
+        keys = set()
+        for step in declared:
+            if step.key in keys or "." in step.key:
+                raise SystemExit(f"{module}/bench.py: step key {step.key!r} repeated or dotted")
+            keys.add(step.key)
+            step.module = module
+        steps.extend(declared)
+        bench_data.log(f"{module}: {len(declared)} steps ({os.path.join(path, 'bench.py')})")
+    known = {step.qualified_key: step for step in steps}
+    for step in steps:
+        floor = step.floor_key()
+        if floor is not None and (floor not in known or not known[floor].is_floor):
+            raise SystemExit(f"{step.module}/bench.py: {step.key}: no floor {floor!r}")
+        if isinstance(step.floor, Step) and step.floor.module is None:
+            raise SystemExit(
+                f"{step.module}/bench.py: {step.key}: its floor is not among the steps returned"
             )
-            result["order_count_after"] = cr.fetchone()[0]
-            cr.rollback()
-            env.invalidate_all()
-    env.invalidate_all()
-    before = cr.sql_log_count
-    profiles._refresh_customers(hundred, [company_id])
-    result["queries_100_customers"] = cr.sql_log_count - before
-    cr.rollback()
-    env.invalidate_all()
-    result["seconds"] = median_run(runs)
-    result["runs"] = [round(r, 4) for r in runs]
-    result["rows"] = 1
-    result["queries"] = counts
-    # the plans: run once more recording the statements, then EXPLAIN ANALYZE each
-    add_confirmed_order(env, partner_id, company_id)
-    env.invalidate_all()
-    cr.execute("SAVEPOINT bench_plan")
-    with captured_queries() as queries:
-        profiles._refresh_customers([partner_id], [company_id])
-    cr.execute("ROLLBACK TO SAVEPOINT bench_plan")
-    env.invalidate_all()
-    plans = explain_statements(env, queries)
-    cr.rollback()
-    env.invalidate_all()
-    result["plans"] = plans
-    result["seq_scans"] = sorted(
-        {match.group(0) for item in plans for match in SEQ_SCAN.finditer(item["plan"])}
-    )
-    return result
+    return steps
 
 
-def naive_sample(env, company):
-    env.cr.execute(
-        "SELECT partner_id FROM customer_profile WHERE company_id = %s ORDER BY partner_id",
-        (company.id,),
-    )
-    everybody = [row[0] for row in env.cr.fetchall()]
-    return random.Random(20261124).sample(everybody, min(NAIVE_SAMPLE, len(everybody)))
+# ---------------------------------------------------------------- measuring
+class DatabaseRun:
+    """The steps measured on one database."""
+
+    def __init__(self, database, meta, steps, rounds):
+        self.database = database
+        self.meta = meta
+        self.steps = steps
+        self.rounds = rounds  # whether the round steps are measured here
+        self.results = {}
+
+    def measured(self):
+        return [s for s in self.steps if s.every_database or self.rounds]
 
 
-def run_naive(env, company, sample, customers_total):
-    """The ORM way over ``sample``: (seconds extrapolated to all customers, customers)."""
-    from odoo.addons.customer_relationship.engine import rfm, value  # noqa: PLC0415
-
-    env.invalidate_all()
-    started = time.perf_counter()
-    facts = _naive_facts(env, company, sample, rfm, value)
-    elapsed = time.perf_counter() - started
-    assert len(facts) == len(sample)
-    return elapsed / len(sample) * customers_total, customers_total
+def as_measure(measured):
+    if isinstance(measured, Measure):
+        return measured
+    seconds, rows = measured
+    return Measure(seconds, rows)
 
 
-def _naive_facts(env, company, partner_ids, rfm, value):
-    today = datetime.date.today()
-    window_start = today - datetime.timedelta(days=company.customer_scoring_window)
-    orders_model = env["sale.order"]
-    facts = {}
-    for partner_id in partner_ids:
-        orders = orders_model.search(
-            [
-                ("partner_id.commercial_partner_id", "=", partner_id),
-                ("company_id", "=", company.id),
-                ("state", "=", "sale"),
-            ]
+def new_result(step, database):
+    return {
+        "key": step.qualified_key,
+        "step": step.name,
+        "module": step.module,
+        "database": database,
+        "floor": step.floor_key(),
+        "runs": [],
+        "rows": None,
+        "seconds": None,
+        "ratio_to_floor": None,
+        "peak_mb": None,
+    }
+
+
+def measure_round(ctx, run, steps, memory):
+    """One run of every step, each between two runs of its floor (a floor
+    run closes one step and opens the next): the step's ratio of the round
+    is to the mean of the two, taken seconds apart, so that a change of load
+    on the machine hits both sides alike."""
+    floors = {s.qualified_key: s for s in steps if s.is_floor}
+
+    def run_once(step):
+        result = run.results[step.qualified_key]
+        memory.reset()
+        measure = as_measure(step.run(ctx))
+        result["peak_mb"] = max(result["peak_mb"] or 0, memory.peak_mb())
+        result["runs"].append(round(measure.seconds, 4))
+        result["rows"] = measure.rows
+        result.update(measure.details)
+        ctx.rollback()
+        for table in step.vacuum:
+            ctx.vacuum(table)
+        return measure.seconds
+
+    last = None  # (floor key, seconds) when the run just done was a floor
+    measured_floors = set()
+    for step in steps:
+        if step.is_floor:
+            continue
+        floor = floors.get(step.floor_key() or "")
+        if floor is None:
+            run_once(step)
+            last = None
+            continue
+        key = floor.qualified_key
+        before = last[1] if last and last[0] == key else run_once(floor)
+        seconds = run_once(step)
+        after = run_once(floor)
+        measured_floors.add(key)
+        last = (key, after)
+        run.results[step.qualified_key].setdefault("round_ratios", []).append(
+            round(seconds / ((before + after) / 2 or 1e-9), 3)
         )
-        dates, amounts = [], []
-        window_count, window_revenue = 0, 0.0
-        for order in orders:
-            day = order.date_order.date()
-            amount = order.amount_untaxed / (order.currency_rate or 1.0)
-            dates.append(day)
-            amounts.append(amount)
-            if day >= window_start:
-                window_count += 1
-                window_revenue += amount
-        facts[partner_id] = {
-            "first": min(dates),
-            "last": max(dates),
-            "count": len(dates),
-            "revenue": round(sum(amounts), 2),
-            "window_count": window_count,
-            "window_revenue": round(window_revenue, 2),
-        }
-    scored = [f for f in facts.values() if f["window_count"]]
-    recency = rfm.score_bounds([f["last"] for f in scored])
-    frequency = rfm.score_bounds([f["window_count"] for f in scored])
-    monetary = rfm.score_bounds([f["window_revenue"] for f in scored])
-    classes = value.class_thresholds(
-        [f["revenue"] for f in facts.values()],
-        company.customer_class_a_share / 100.0,
-        company.customer_class_b_share / 100.0,
-    )
-    for fact in facts.values():
-        if fact["window_count"]:
-            scores = (
-                rfm.score(fact["last"], recency),
-                rfm.score(fact["window_count"], frequency),
-                rfm.score(fact["window_revenue"], monetary),
-            )
-            fact["segment"] = rfm.segment(*scores)
-        else:
-            fact["segment"] = rfm.SEGMENT_OUTSIDE_WINDOW
-        fact["lifetime_value"] = value.lifetime_value(
-            fact["revenue"],
-            fact["first"],
-            fact["last"],
-            company.customer_clv_lifespan,
-            company.customer_clv_margin,
-        )
-        fact["value_class"] = value.value_class(fact["revenue"], classes)
-    return facts
+    for key, floor in floors.items():
+        if key not in measured_floors:
+            run_once(floor)
 
 
-# ---------------------------------------------------------------- report
+def measure_database(ctx, run, memory):
+    measured = run.measured()
+    done = set()
+    for step in measured:
+        if step.setup and step.setup not in done:
+            done.add(step.setup)
+            ctx.log(f"setup {step.setup.__name__} ({step.module})")
+            step.setup(ctx)
+            ctx.rollback()
+    in_rounds = [s for s in measured if not s.every_database]
+    for step in in_rounds:
+        run.results[step.qualified_key] = new_result(step, run.database)
+    if in_rounds:
+        ctx.log(f"{RUNS} rounds of {', '.join(s.qualified_key for s in in_rounds)}")
+    for _round in range(RUNS):
+        measure_round(ctx, run, in_rounds, memory)
+    for step in in_rounds:
+        result = run.results[step.qualified_key]
+        result["seconds"] = round(statistics.median(result["runs"]), 4)
+        if step.is_floor:
+            result["ratio_to_floor"] = 1.0
+        elif result.get("round_ratios"):
+            result["ratio_to_floor"] = round(statistics.median(result["round_ratios"]), 2)
+        if step.explain and run.database == ctx.main_database:
+            with captured_queries() as queries:
+                step.run(ctx)
+            ctx.rollback()
+            result["queries"] = len(queries)
+            result["plans"] = ctx.explain(queries)
+            ctx.rollback()
+    for step in measured:
+        if not step.every_database:
+            continue
+        ctx.log(f"{step.qualified_key}")
+        result = new_result(step, run.database)
+        result["step"] = f"{step.name} ({ctx.customers:,} customers)"
+        memory.reset()
+        measure = as_measure(step.run(ctx))
+        result["peak_mb"] = memory.peak_mb()
+        ctx.rollback()
+        result.update(measure.details)
+        result["seconds"] = round(measure.seconds, 4)
+        result["rows"] = measure.rows
+        result["runs"] = result.get("runs") or [result["seconds"]]
+        floor = run.results.get(step.floor_key() or "")
+        if floor and floor["seconds"]:
+            result["ratio_to_floor"] = round(result["seconds"] / floor["seconds"], 4)
+        run.results[step.qualified_key] = result
+
+
+# ---------------------------------------------------------------- verdicts
+class Results:
+    """The results a step's ``check`` may read."""
+
+    def __init__(self, runs, database, module):
+        self._runs = runs
+        self._database = database
+        self._module = module
+
+    def _key(self, key):
+        return key if "." in key else f"{self._module}.{key}"
+
+    def __getitem__(self, key):
+        for run in self._runs:
+            if run.database == self._database:
+                return run.results[self._key(key)]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def everywhere(self, key):
+        key = self._key(key)
+        return [run.results[key] for run in self._runs if key in run.results]
+
+
 def verdict(ok):
+    if ok is None:
+        return ""
     return "PASS" if ok else "FAIL"
 
 
-def scaling_rows(large, small):
-    """Rows comparing the default scale's runs with the small scale's (10x fewer
-    customers and orders): linear growth takes at most TARGETS["scaling"] times as long."""
-    rows = []
-    for key in ("floor", "first", "repeated", "lifecycle"):
-        if key not in large or key not in small:
-            continue
-        ratio = large[key]["seconds"] / (small[key]["seconds"] or 1e-9)
-        target = "" if key == "floor" else f"<= {TARGETS['scaling']:g}x the small-scale run"
-        rows.append(
-            {
-                "step": f"scaling, {large[key]['step']}",
-                "rows": None,
-                "seconds": None,
-                "spread": f"{small[key]['seconds']:.3f} -> {large[key]['seconds']:.3f}",
-                "ratio_to_floor": None,
-                "scale_ratio": round(ratio, 2),
-                "peak_mb": None,
-                "target": f"x{ratio:.1f}" + (f", {target}" if target else " (reference)"),
-                "result": "" if key == "floor" else verdict(ratio <= TARGETS["scaling"]),
-            }
-        )
-    return rows
+def judge(step, result, runs):
+    if step.is_floor:
+        return "", ""
+    if step.check:
+        text, ok = step.check(result, Results(runs, result["database"], step.module))
+        return text, verdict(ok)
+    if step.target is None:
+        return "yardstick", ""
+    ratio = result["ratio_to_floor"]
+    text = f"<= {step.target:g}x floor"
+    if isinstance(result.get("queries"), int):
+        text += f" ({result['queries']} queries)"
+    return text, verdict(ratio is not None and ratio <= step.target)
 
 
-def build_table(floor, first, repeated, incrementals, naive, lifecycle=None):
-    base = floor["seconds"] or 1e-9
-    rows = []
-
-    def row(result, ratio, target, status):
-        rows.append(
-            {
-                "step": result["step"],
-                "rows": result.get("rows"),
-                "seconds": result.get("seconds"),
-                "spread": _spread(result),
-                "ratio_to_floor": ratio,
-                "peak_mb": result.get("peak_mb"),
-                "target": target,
-                "result": status,
-            }
-        )
-
-    row(floor, 1.0, "", "")
-    for result, limit in ((first, TARGETS["first"]), (repeated, TARGETS["repeated"])):
-        ratio = result["ratio_to_floor"]
-        speedup = result["naive_speedup"]
-        ok = ratio <= limit and speedup >= TARGETS["naive_speedup"]
-        row(
-            result,
-            ratio,
-            f"<= {limit:g}x floor, >= {TARGETS['naive_speedup']:g}x naive (is {speedup:,.1f}x)",
-            verdict(ok),
-        )
-    counts = {
-        count for inc in incrementals for count in [*inc["queries"], inc["queries_100_customers"]]
+def table_row(result, target, status):
+    runs = result.get("runs") or []
+    return {
+        "step": result["step"],
+        "rows": result.get("rows"),
+        "seconds": result.get("seconds"),
+        "spread": f"{min(runs):.3f}-{max(runs):.3f}" if runs else "",
+        "ratio_to_floor": result.get("ratio_to_floor"),
+        "peak_mb": result.get("peak_mb"),
+        "target": target,
+        "result": status,
     }
-    for inc in incrementals:
-        ok = len(counts) == 1 and not inc["seq_scans"]
-        seq = ", ".join(inc["seq_scans"]) or "no seq scan"
-        row(
-            inc,
-            round(inc["seconds"] / base, 4),
-            f"constant queries (1: {inc['queries'][0]}, 100: {inc['queries_100_customers']}), "
-            f"{seq}",
-            verdict(ok),
-        )
-    row(naive, naive["ratio_to_floor"], "yardstick", "")
-    later = LATER_STEPS
-    if lifecycle:
-        ratio = lifecycle["ratio_to_floor"]
-        row(
-            lifecycle,
-            ratio,
-            f"<= {TARGETS['lifecycle']:g}x floor ({lifecycle.get('queries', '?')} queries)",
-            verdict(ratio <= TARGETS["lifecycle"]),
-        )
-    else:
-        later = [LIFECYCLE_STEP, *LATER_STEPS]
-    for name in later:
-        rows.append(
-            {
-                "step": name,
-                "rows": None,
-                "seconds": None,
-                "spread": "",
-                "ratio_to_floor": None,
-                "peak_mb": None,
-                "target": "n/a (module not installed)",
-                "result": "n/a",
-            }
-        )
+
+
+def build_table(steps, runs):
+    """One row per step on the main database, and one per database for the
+    steps measured on every database."""
+    main = runs[0]
+    rows = []
+    for run in runs[1:]:
+        # a database measured without the rounds has no floor of its own
+        for result in run.results.values():
+            floor = main.results.get(result["floor"] or "")
+            if result["ratio_to_floor"] is None and floor and floor["seconds"]:
+                result["ratio_to_floor"] = round(result["seconds"] / floor["seconds"], 4)
+    for step in steps:
+        for run in runs:
+            if run is not main and not step.every_database:
+                continue
+            result = run.results.get(step.qualified_key)
+            if result is None:
+                continue
+            target, status = judge(step, result, runs)
+            result["target"], result["result"] = target, status
+            rows.append(table_row(result, target, status))
     return rows
 
 
-def _spread(result):
-    runs = result.get("runs")
-    if not runs:
-        return ""
-    return f"{min(runs):.3f}-{max(runs):.3f}"
+def scaling_rows(steps, large, small):
+    """Each step's growth from the small scale to the default one (10x the
+    customers and orders), at most ``step.growth`` times its floor's. The
+    verdict compares the step's ratios to its floor at both scales (each a
+    median of ratios taken seconds apart), which a change of load between
+    the two measurements moves less than the seconds; the "x floor" column
+    shows that relative growth."""
+    rows = []
+
+    def growth(key):
+        big, little = large.results.get(key), small.results.get(key)
+        if not big or not little or not little["seconds"]:
+            return None, big, little
+        return big["seconds"] / little["seconds"], big, little
+
+    for step in steps:
+        ratio, big, little = growth(step.qualified_key)
+        if ratio is None:
+            continue
+        row = {
+            "step": f"scaling, {step.name}",
+            "rows": None,
+            "seconds": None,
+            "spread": f"{little['seconds']:.3f} -> {big['seconds']:.3f}",
+            "ratio_to_floor": None,
+            "scale_ratio": round(ratio, 2),
+            "peak_mb": None,
+        }
+        floor_ratio = growth(step.floor_key())[0] if step.floor_key() else None
+        relative = None
+        if big["ratio_to_floor"] and little["ratio_to_floor"]:
+            relative = round(big["ratio_to_floor"] / little["ratio_to_floor"], 2)
+        if step.is_floor:
+            row.update(target=f"x{ratio:.1f} (reference)", result="")
+        elif (
+            step.growth is None
+            or floor_ratio is None
+            or relative is None
+            or (step.target is None and not step.check)
+        ):
+            row.update(target=f"x{ratio:.1f}", result="")
+        else:
+            row.update(
+                ratio_to_floor=relative,
+                target=f"x{ratio:.1f} (floor x{floor_ratio:.1f}), <= {step.growth:g}x the floor's",
+                result=verdict(relative <= step.growth),
+                floor_scale_ratio=round(floor_ratio, 2),
+            )
+        rows.append(row)
+    return rows
 
 
 def format_table(rows):
@@ -640,7 +668,6 @@ def print_plans(title, plans):
 
 # ---------------------------------------------------------------- main
 def main():
-    global MEMORY
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="default", help="default, small or CUSTOMERS:ORDERS")
     parser.add_argument("--config", default=os.path.join(ROOT, ".build", "odoo.cfg"))
@@ -657,14 +684,15 @@ def main():
     meta = bench_data.ensure_database(
         cluster, odoo_bin, args.config, dbname, customers, orders, ROOT
     )
-    if (customers, orders) == SCALES["default"]:
-        # the incremental update is compared at a second scale
+    scaling = (customers, orders) == SCALES["default"]
+    if scaling:
+        # the steps are measured at a second scale, to compare their growth
         bench_data.ensure_database(
             cluster, odoo_bin, args.config, "customer_bench_small", *SCALES["small"], ROOT
         )
-    MEMORY = Memory()
+    memory = Memory()
     source = bench_data.module_hash(ROOT)
-    incremental_dbs = [dbname] + [
+    databases = [dbname] + [
         name
         for name in cluster.databases("customer\\_bench%")
         if name != dbname
@@ -672,70 +700,41 @@ def main():
     ]
     load_before = os.getloadavg()
 
-    results = {}
-    small_results = {}  # the full runs at the small scale, to check linear growth
-    scaling = (customers, orders) == SCALES["default"]
-    incrementals = []
-    for name in incremental_dbs:
-        db_meta = bench_data.read_meta(cluster, name)
+    steps = None
+    runs = []
+    settings = {}
+    for name in databases:
         registry = Registry(name)
         with registry.cursor() as cr:
+            if steps is None:
+                steps = load_steps(installed_modules(cr))
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            profile_model = env["customer.profile"]
-            # the indexes the model creates, also on a database built before them
-            profile_model.init()
-            env["customer.scoring.run"].init()
-            cr.commit()  # pylint: disable=invalid-commit
-            company = env["res.company"].browse(db_meta["company_id"])
-            bench_data.log(f"{name}: committing a full run as the starting state")
-            commit_full_run(env, company)
-            measure_full = name == dbname or (scaling and name == "customer_bench_small")
-            if measure_full and has_lifecycle(env):
-                bench_data.log(f"{name}: committing a lifecycle evaluation as the starting state")
-                commit_lifecycle(env, company)
-            # the bloat earlier runs left in the profiles' table and indexes
-            cluster.vacuum(name, "customer_profile", full=True)
-            vacuumed = ["customer_profile"]
-            if has_lifecycle(env):
-                cluster.vacuum(name, "customer_lifecycle_state", full=True)
-                vacuumed.append("customer_lifecycle_state")
-            if measure_full:
-                bench_data.log(f"a., b., d. floor, full runs and naive loop on {name}, interleaved")
-                (results if name == dbname else small_results).update(
-                    measure_full_runs(
-                        env,
-                        company,
-                        db_meta["reached"]["customers"],
-                        lambda name=name, vacuumed=vacuumed: [
-                            cluster.vacuum(name, table) for table in vacuumed
-                        ],
-                    )
-                )
-            label = f"{db_meta['reached']['customers']:,} customers"
-            bench_data.log(f"c. incremental on {name}")
-            incremental = measure_incremental(env, company.id, label)
-            incremental["database"] = name
-            incrementals.append(incremental)
+            installed = set(installed_modules(cr))
+            run = DatabaseRun(
+                name,
+                bench_data.read_meta(cluster, name),
+                [s for s in steps if s.module in installed],
+                rounds=name == dbname or (scaling and name == "customer_bench_small"),
+            )
+            ctx = Context(env, cluster, name, run.meta, dbname)
+            apply_session_settings(cr)
+            if name == dbname:
+                settings = session_settings(cr)
+            measure_database(ctx, run, memory)
             cr.rollback()
+        runs.append(run)
 
     load_after = os.getloadavg()
-    rows = build_table(
-        results["floor"],
-        results["first"],
-        results["repeated"],
-        incrementals,
-        results["naive"],
-        results.get("lifecycle"),
-    )
-    if small_results:
-        rows.extend(scaling_rows(results, small_results))
+    rows = build_table(steps, runs)
+    small = next((r for r in runs if r.database == "customer_bench_small"), None)
+    if scaling and small:
+        rows.extend(scaling_rows(steps, runs[0], small))
     say()
-    print_plans("the floor", results["floor"]["plans"])
-    print_plans("the full recompute (nothing changed)", results["repeated"]["plans"])
-    if "lifecycle" in results:
-        print_plans("the lifecycle evaluation", results["lifecycle"]["plans"])
-    for inc in incrementals:
-        print_plans(f"the incremental update on {inc['database']}", inc["plans"])
+    for run in runs:
+        for step in steps:
+            result = run.results.get(step.qualified_key)
+            if result and result.get("plans"):
+                print_plans(f"{result['step']} on {run.database}", result["plans"])
     reached = meta["reached"]
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     say()
@@ -743,9 +742,12 @@ def main():
         f"Benchmark {stamp}, database {dbname}: {reached['customers']:,} customers, "
         f"{reached['confirmed_orders']:,} confirmed orders, {reached['partners']:,} partners, "
         f"{os.cpu_count()} CPUs (load average {load_before[0]:.1f} before, "
-        f"{load_after[0]:.1f} after); seconds are medians of {RUNS} runs, the full runs "
-        f"interleaved with the floor, 'x floor' the median of the per-round ratios; "
-        f"memory: {MEMORY.method}."
+        f"{load_after[0]:.1f} after); modules with steps: "
+        f"{', '.join(dict.fromkeys(s.module for s in steps))}; seconds are medians of {RUNS} "
+        f"runs, each step between two runs of its floor, 'x floor' the median of the "
+        f"per-round ratios; memory: {memory.method}; PostgreSQL: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(settings.items()))
+        + "."
     )
     say(format_table(rows))
     out_dir = os.path.join(ROOT, ".build", "bench")
@@ -759,10 +761,22 @@ def main():
         "cpus": os.cpu_count(),
         "load_average": {"before": load_before, "after": load_after},
         "runs": RUNS,
-        "memory": MEMORY.method,
-        "targets": TARGETS,
+        "memory": memory.method,
+        "postgresql": settings,
+        "targets": {s.qualified_key: s.target for s in steps if s.target is not None},
+        "steps": [
+            {
+                "key": s.qualified_key,
+                "name": s.name,
+                "floor": s.floor_key(),
+                "target": s.target,
+                "growth": s.growth,
+                "every_database": s.every_database,
+            }
+            for s in steps
+        ],
         "table": rows,
-        "details": {**results, "incremental": incrementals},
+        "details": {run.database: run.results for run in runs},
     }
     path = os.path.join(out_dir, f"bench-{dbname}.json")
     with open(path, "w") as handle:

@@ -102,8 +102,10 @@ def read_meta(cluster, dbname):
 
 
 # Files that do not change what an install puts in the database.
+# A module's bench.py (its ``make bench`` steps) is never imported by Odoo.
 NOT_INSTALLED = re.compile(
     r"(^|/)tests/.*\.py$|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml)$"
+    r"|^(addons/[^/]+/)?bench\.py$"
 )
 
 

@@ -5,3 +5,4 @@ from . import test_ui
 from . import test_demo
 from . import test_labels
 from . import test_sql_paths
+from . import test_bench_steps

@@ -1,0 +1,351 @@
+"""``make bench`` steps of customer_relationship: the customer facts.
+
+Loaded by tools/bench.py when the module is installed in the bench database
+(see readme/DEVELOP.md, "Benchmark steps"); Odoo itself never imports it.
+
+- floor: one plain SQL aggregate of the confirmed orders per customer with
+  NTILE(5) scores into a temporary table, the least a full run must do;
+- ``_recompute_all`` with no profile rows (all written), then again with
+  nothing changed;
+- ``_refresh_customers`` after one more confirmed order, on every bench
+  database: its queries, constant whatever the size and the number of
+  customers, and the EXPLAIN ANALYZE of its statements (no Seq Scan on
+  res_partner or sale_order);
+- the naive way: an ORM loop over sampled customers computing the same
+  facts with the engine, extrapolated to all customers (a yardstick).
+"""
+
+import datetime
+import random
+import re
+import statistics
+import time
+
+from .engine import rfm, value
+
+FIRST_RUN_TARGET = 3.0
+NOTHING_CHANGED_TARGET = 1.5
+NAIVE_SAMPLE = 2000
+SEQ_SCAN = re.compile(r"Seq Scan on (res_partner|sale_order)\b(?!_)")
+
+
+def bench_steps(bench):
+    floor = bench.Floor("floor", "floor: SQL aggregate + NTILE(5)", run_floor, explain=True)
+    return [
+        floor,
+        bench.Step(
+            "first",
+            "full recompute, first run (no rows)",
+            run_first,
+            floor=floor,
+            target=FIRST_RUN_TARGET,
+            check=full_run_check(FIRST_RUN_TARGET),
+            setup=setup_full_run,
+            vacuum=["customer_profile"],
+        ),
+        bench.Step(
+            "nothing_changed",
+            "full recompute, nothing changed",
+            run_nothing_changed,
+            floor=floor,
+            target=NOTHING_CHANGED_TARGET,
+            check=full_run_check(NOTHING_CHANGED_TARGET),
+            setup=setup_full_run,
+            vacuum=["customer_profile"],
+            explain=True,
+        ),
+        bench.Step(
+            "incremental",
+            "incremental, 1 customer",
+            lambda ctx: run_incremental(bench, ctx),
+            floor=floor,
+            check=incremental_check,
+            setup=setup_full_run,
+            every_database=True,
+        ),
+        bench.Step(
+            "naive",
+            f"naive ORM loop ({NAIVE_SAMPLE} sampled, extrapolated)",
+            lambda ctx: run_naive(bench, ctx),
+            floor=floor,
+            setup=setup_full_run,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- state
+def setup_full_run(ctx):
+    """The state of a finished full run, committed, without the bloat
+    earlier runs left in the profiles' table: the base of the steps."""
+    profiles = ctx.env["customer.profile"]
+    # the indexes the models create, also on a database built before them
+    profiles.init()
+    ctx.env["customer.scoring.run"].init()
+    ctx.commit()
+    profiles._recompute_all(ctx.company)
+    ctx.commit()
+    ctx.vacuum("customer_profile", full=True)
+
+
+# ---------------------------------------------------------------- floor
+def floor_sql(company_id):
+    return (
+        """
+        CREATE TEMP TABLE bench_floor AS
+        SELECT a.*,
+               NTILE(5) OVER (ORDER BY a.last_order_date) AS recency_score,
+               NTILE(5) OVER (ORDER BY a.order_count) AS frequency_score,
+               NTILE(5) OVER (ORDER BY a.revenue) AS monetary_score
+          FROM (SELECT p.commercial_partner_id AS partner_id,
+                       MIN(so.date_order)::date AS first_order_date,
+                       MAX(so.date_order)::date AS last_order_date,
+                       COUNT(*) AS order_count,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           AS revenue
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %s
+                 GROUP BY p.commercial_partner_id) a
+        """,
+        (company_id,),
+    )
+
+
+def run_floor(ctx):
+    started = time.perf_counter()
+    ctx.cr.execute(*floor_sql(ctx.company.id))
+    elapsed = time.perf_counter() - started
+    return elapsed, ctx.cr.rowcount
+
+
+# ---------------------------------------------------------------- full runs
+def run_first(ctx):
+    ctx.cr.execute("DELETE FROM customer_profile WHERE company_id = %s", (ctx.company.id,))
+    ctx.env.invalidate_all()
+    return _run_full(ctx)
+
+
+def run_nothing_changed(ctx):
+    return _run_full(ctx)
+
+
+def _run_full(ctx):
+    started = time.perf_counter()
+    run = ctx.env["customer.profile"]._recompute_all(ctx.company)
+    elapsed = time.perf_counter() - started
+    return elapsed, run.changed_count
+
+
+def full_run_check(limit):
+    def check(result, results):
+        ratio = result["ratio_to_floor"]
+        text = f"<= {limit:g}x floor"
+        naive = results.get("naive")
+        if naive and ratio is not None:
+            speedup = statistics.median(
+                n / r for n, r in zip(naive["runs"], result["runs"], strict=True)
+            )
+            result["naive_speedup"] = round(speedup, 1)
+            text += f" ({speedup:,.1f}x faster than naive)"
+        return text, ratio is not None and ratio <= limit
+
+    return check
+
+
+# ---------------------------------------------------------------- incremental
+def pick_customer(ctx, position=0.5):
+    ctx.cr.execute(
+        """SELECT partner_id FROM customer_profile WHERE company_id = %s
+            ORDER BY partner_id OFFSET (SELECT count(*) * %s FROM customer_profile
+                                         WHERE company_id = %s)::int LIMIT 1""",
+        (ctx.company.id, position, ctx.company.id),
+    )
+    return ctx.cr.fetchone()[0]
+
+
+def add_confirmed_order(ctx, partner_id):
+    """One more confirmed order of ``partner_id``, today, by SQL (the state
+    right after an order confirmation, before the facts are refreshed)."""
+    cr = ctx.cr
+    cr.execute(
+        """SELECT so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+            WHERE p.commercial_partner_id = %s AND so.company_id = %s AND so.state = 'sale'
+            ORDER BY so.id DESC LIMIT 1""",
+        (partner_id, ctx.company.id),
+    )
+    template_id = cr.fetchone()[0]
+    cr.execute(
+        ctx.clone_sql(
+            "sale_order",
+            {
+                "name": "'BENCH/NEW'",
+                "date_order": "now() AT TIME ZONE 'UTC'",
+                "amount_untaxed": "t.amount_untaxed + 100",
+                "amount_total": "t.amount_total + 100",
+                "access_token": "NULL",
+            },
+            "t",
+            f"FROM sale_order t WHERE t.id = {int(template_id)}",
+        )
+    )
+
+
+def run_incremental(bench, ctx):
+    """Queries and time of ``_refresh_customers`` for one customer, and the
+    queries for 100 customers (the same count expected), plus the EXPLAIN
+    ANALYZE plans of its statements."""
+    cr, env = ctx.cr, ctx.env
+    company_id = ctx.company.id
+    profiles = env["customer.profile"]
+    partner_id = pick_customer(ctx)
+    cr.execute(
+        "SELECT partner_id FROM customer_profile WHERE company_id = %s ORDER BY id LIMIT 100",
+        (company_id,),
+    )
+    hundred = [row[0] for row in cr.fetchall()]
+    # warm the registry caches (company settings, last bounds) once
+    profiles._refresh_customers([partner_id], [company_id])
+    ctx.rollback()
+    runs, counts = [], []
+    for _run in range(ctx.runs):
+        add_confirmed_order(ctx, partner_id)
+        env.invalidate_all()
+        before = cr.sql_log_count
+        started = time.perf_counter()
+        profiles._refresh_customers([partner_id], [company_id])
+        runs.append(time.perf_counter() - started)
+        counts.append(cr.sql_log_count - before)
+        cr.execute(
+            "SELECT order_count FROM customer_profile WHERE partner_id = %s AND company_id = %s",
+            (partner_id, company_id),
+        )
+        order_count_after = cr.fetchone()[0]
+        ctx.rollback()
+    before = cr.sql_log_count
+    profiles._refresh_customers(hundred, [company_id])
+    hundred_count = cr.sql_log_count - before
+    ctx.rollback()
+    # the plans: once more recording the statements, then EXPLAIN ANALYZE each
+    add_confirmed_order(ctx, partner_id)
+    env.invalidate_all()
+    cr.execute("SAVEPOINT bench_plan")
+    with ctx.captured_queries() as queries:
+        profiles._refresh_customers([partner_id], [company_id])
+    cr.execute("ROLLBACK TO SAVEPOINT bench_plan")
+    env.invalidate_all()
+    plans = ctx.explain(queries)
+    ctx.rollback()
+    return bench.Measure(
+        statistics.median(runs),
+        1,
+        runs=[round(r, 4) for r in runs],
+        queries=counts,
+        queries_100_customers=hundred_count,
+        order_count_after=order_count_after,
+        plans=plans,
+        seq_scans=sorted(
+            {match.group(0) for item in plans for match in SEQ_SCAN.finditer(item["plan"])}
+        ),
+    )
+
+
+def incremental_check(result, results):
+    """The same number of queries for 1 and 100 customers, whatever the size
+    of the database, and no sequential scan of the big tables."""
+    counts = {
+        count
+        for other in results.everywhere("incremental")
+        for count in [*other["queries"], other["queries_100_customers"]]
+    }
+    seq = ", ".join(result["seq_scans"]) or "no seq scan"
+    return (
+        f"constant queries (1: {result['queries'][0]}, "
+        f"100: {result['queries_100_customers']}), {seq}",
+        len(counts) == 1 and not result["seq_scans"],
+    )
+
+
+# ---------------------------------------------------------------- naive loop
+def naive_sample(ctx):
+    ctx.cr.execute(
+        "SELECT partner_id FROM customer_profile WHERE company_id = %s ORDER BY partner_id",
+        (ctx.company.id,),
+    )
+    everybody = [row[0] for row in ctx.cr.fetchall()]
+    return random.Random(20261124).sample(everybody, min(NAIVE_SAMPLE, len(everybody)))
+
+
+def run_naive(bench, ctx):
+    """The ORM way over a sample: seconds extrapolated to all customers."""
+    if "naive_sample" not in ctx.state:
+        ctx.state["naive_sample"] = naive_sample(ctx)
+    sample = ctx.state["naive_sample"]
+    ctx.env.invalidate_all()
+    started = time.perf_counter()
+    facts = naive_facts(ctx.env, ctx.company, sample)
+    elapsed = time.perf_counter() - started
+    assert len(facts) == len(sample)
+    return bench.Measure(
+        elapsed / len(sample) * ctx.customers, ctx.customers, sample_size=len(sample)
+    )
+
+
+def naive_facts(env, company, partner_ids):
+    today = datetime.date.today()
+    window_start = today - datetime.timedelta(days=company.customer_scoring_window)
+    orders_model = env["sale.order"]
+    facts = {}
+    for partner_id in partner_ids:
+        orders = orders_model.search(
+            [
+                ("partner_id.commercial_partner_id", "=", partner_id),
+                ("company_id", "=", company.id),
+                ("state", "=", "sale"),
+            ]
+        )
+        dates, amounts = [], []
+        window_count, window_revenue = 0, 0.0
+        for order in orders:
+            day = order.date_order.date()
+            amount = order.amount_untaxed / (order.currency_rate or 1.0)
+            dates.append(day)
+            amounts.append(amount)
+            if day >= window_start:
+                window_count += 1
+                window_revenue += amount
+        facts[partner_id] = {
+            "first": min(dates),
+            "last": max(dates),
+            "count": len(dates),
+            "revenue": round(sum(amounts), 2),
+            "window_count": window_count,
+            "window_revenue": round(window_revenue, 2),
+        }
+    scored = [f for f in facts.values() if f["window_count"]]
+    recency = rfm.score_bounds([f["last"] for f in scored])
+    frequency = rfm.score_bounds([f["window_count"] for f in scored])
+    monetary = rfm.score_bounds([f["window_revenue"] for f in scored])
+    classes = value.class_thresholds(
+        [f["revenue"] for f in facts.values()],
+        company.customer_class_a_share / 100.0,
+        company.customer_class_b_share / 100.0,
+    )
+    for fact in facts.values():
+        if fact["window_count"]:
+            scores = (
+                rfm.score(fact["last"], recency),
+                rfm.score(fact["window_count"], frequency),
+                rfm.score(fact["window_revenue"], monetary),
+            )
+            fact["segment"] = rfm.segment(*scores)
+        else:
+            fact["segment"] = rfm.SEGMENT_OUTSIDE_WINDOW
+        fact["lifetime_value"] = value.lifetime_value(
+            fact["revenue"],
+            fact["first"],
+            fact["last"],
+            company.customer_clv_lifespan,
+            company.customer_clv_margin,
+        )
+        fact["value_class"] = value.value_class(fact["revenue"], classes)
+    return facts
