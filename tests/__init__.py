@@ -13,3 +13,4 @@ from . import test_handover_ui
 from . import test_segment
 from . import test_segment_mailing
 from . import test_facts_queue
+from . import test_scores_property
