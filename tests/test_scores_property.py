@@ -3,9 +3,11 @@ import random
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 
-from ..engine import rfm, value
+from ..engine import ops, rfm, value
+from ..models.customer_profile_facts import SqlOperations
 from .common import CustomerCommon
 
 SEEDS = (11, 23, 37, 41, 59)
@@ -283,3 +285,86 @@ class TestScoresProperty(CustomerCommon):
             )
             for profile in profiles
         }
+
+
+@tagged("post_install", "-at_install")
+class TestOperationsAgree(TransactionCase):
+    """Each operation gives in PostgreSQL what the engine's Python
+    evaluation gives, to the last digit of the scale."""
+
+    CASES = [
+        ("add", (2, 3)),
+        ("add", (Decimal("0.1"), 0.2)),
+        ("add", (None, 1)),
+        ("mul", (Decimal("1.10"), Decimal("3.0"))),
+        ("mul", (Decimal("-0.5"), 0)),
+        ("div", (1, 3)),
+        ("div", (10000, 3)),
+        ("div", (Decimal("1.5"), 1)),
+        ("div", (181, Decimal("365.25"))),
+        ("div", (Decimal("-2"), 3)),
+        ("div", (Decimal("1234.56"), Decimal("0.49555099247091033539"))),
+        ("div", (Decimal("0.000001"), 7)),
+        ("div", (0, 7)),
+        ("div", (None, 2)),
+        ("idiv", (7, 2)),
+        ("idiv", (-7, 2)),
+        ("round", (Decimal("2.345"), 2)),
+        ("round", (Decimal("-2.345"), 2)),
+        ("round", (Decimal("-0.001"), 2)),
+        ("round", (0.125, 2)),
+        ("round", (7, 2)),
+        ("greatest", (None, 1)),
+        ("greatest", (Decimal("0.5"), 1, Decimal("0.75"))),
+        ("days_between", (datetime.date(2024, 2, 28), datetime.date(2025, 3, 1))),
+        ("days_between", (None, datetime.date(2025, 3, 1))),
+        ("eq", (0, Decimal("0.00"))),
+        ("gt", (None, 1)),
+        ("ge", (datetime.date(2025, 1, 2), datetime.date(2025, 1, 2))),
+        ("ge", (Decimal("99.99"), 99.99)),
+        ("between", (3, 1, 3)),
+        ("between", (None, 1, 3)),
+        ("and_", (True, None)),
+        ("and_", (False, None)),
+        ("or_", (True, None)),
+        ("or_", (False, None)),
+        ("not_", (None,)),
+        ("is_null", (None,)),
+        ("case", ([(None, "unknown"), (False, "no"), (True, "yes")], "other")),
+        ("case", ([(None, "unknown")],)),
+    ]
+
+    @staticmethod
+    def _text(result):
+        """``result`` as PostgreSQL prints it."""
+        if result is None:
+            return None
+        if isinstance(result, bool):
+            return "true" if result else "false"
+        if isinstance(result, Decimal):
+            return format(result, "f")
+        return str(result)
+
+    def test_each_operation(self):
+        sql_ops = SqlOperations()
+        expressions = [getattr(sql_ops, name)(*args) for name, args in self.CASES]
+        self.env.cr.execute(
+            SQL("SELECT %s", SQL(", ").join(SQL("(%s)::text", e) for e in expressions))
+        )
+        in_database = self.env.cr.fetchone()
+        for (name, args), printed in zip(self.CASES, in_database, strict=True):
+            with self.subTest(operation=name, operands=args):
+                self.assertEqual(self._text(getattr(ops.PYTHON, name)(*args)), printed)
+
+    def test_nested_case_is_one_case(self):
+        sql_ops = SqlOperations()
+        inner = sql_ops.case([(SQL("x > 1"), "b")], "c")
+        outer = sql_ops.case([(SQL("x > 2"), "a")], inner)
+        self.assertEqual(outer.code.count("CASE"), 1)
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM (VALUES (1), (2), (3)) AS v(x) ORDER BY x",
+                outer,
+            )
+        )
+        self.assertEqual([row[0] for row in self.env.cr.fetchall()], ["c", "b", "a"])
