@@ -88,6 +88,8 @@ class SqlOperations(Operations):
         if inner and inner[0] is default:
             parts += inner[1]
             otherwise = inner[2]
+        if not parts:  # no WHEN: a CASE would not parse
+            return self._sql(default)
         case = SQL("CASE %s END", SQL(" ").join(parts + otherwise))
         self._cases[id(case)] = (case, parts, otherwise)
         return case
@@ -359,7 +361,10 @@ class CustomerProfile(models.Model):
 
         The scores are computed once per row (``s``), and the segment and
         class from them; ``b`` holds each company's bounds and ``cfg`` its
-        settings, as VALUES rows.
+        settings, as VALUES rows. ``OFFSET 0`` keeps ``s`` a subquery of its
+        own: PostgreSQL would otherwise copy the score expressions into each
+        of their uses in the segment's CASE, and compute every score up to
+        twenty times per row.
         """
         return SQL(
             """
@@ -373,6 +378,7 @@ class CustomerProfile(models.Model):
                   FROM %(source)s f
                   JOIN cfg ON cfg.company_id = f.company_id
                   LEFT JOIN b ON b.company_id = f.company_id
+                OFFSET 0
             )
             SELECT s.partner_id, s.company_id,
                    s.first_order_date, s.last_order_date, s.order_count,

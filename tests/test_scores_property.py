@@ -332,6 +332,7 @@ class TestOperationsAgree(TransactionCase):
         ("is_null", (None,)),
         ("case", ([(None, "unknown"), (False, "no"), (True, "yes")], "other")),
         ("case", ([(None, "unknown")],)),
+        ("case", ([], "always")),
     ]
 
     @staticmethod
