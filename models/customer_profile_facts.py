@@ -434,17 +434,18 @@ class CustomerProfile(models.Model):
         return self._facts_named(formulas)
 
     @api.model
-    def _facts_class_columns(self, scored):
+    def _facts_class_columns(self, rows):
         """The segment, lifetime value and class columns
-        (``engine.customer.class_formulas``) over relation ``scored``: the
-        facts, the scores, ``scored``, ``min_a``, ``min_b``, ``lifespan``
-        and ``margin`` (``s`` of ``_facts_rows_query``)."""
+        (``engine.customer.class_formulas``) over relation ``rows``, which
+        has the facts, the scores, ``scored`` (the company has bounds),
+        ``min_a``, ``min_b``, ``lifespan`` and ``margin`` (``s`` of
+        ``_facts_rows_query``)."""
         columns = self._facts_columns(
-            scored,
+            rows,
             [*customer.FACT_INPUTS, *customer.SCORE_COLUMNS, "scored", "min_a", "min_b"],
         )
         bounds = {"scored": columns["scored"], "classes": (columns["min_a"], columns["min_b"])}
-        settings = self._facts_columns(scored, ["lifespan", "margin"])
+        settings = self._facts_columns(rows, ["lifespan", "margin"])
         formulas = customer.class_formulas(SqlOperations(), columns, columns, bounds, settings)
         return self._facts_named(formulas)
 
