@@ -32,7 +32,14 @@ No scored customer, no bounds and no score:
 >>> score_bounds([])
 >>> score(5, None)
 0
+
+The score, the FM average and the segment map are written once, as
+formulas over an operations object (see ``ops``): ``score``,
+``frequency_monetary`` and ``segment`` evaluate them in Python, and the SQL
+of the full and incremental runs renders the same formulas.
 """
+
+from .ops import PYTHON
 
 QUINTILES = 5
 
@@ -101,15 +108,39 @@ def score_bounds(values):
     return bounds
 
 
+def score_formula(ops, value, bounds, scored):
+    """Formula of the score (0..5) of ``value`` against the four lower
+    ``bounds`` of scores 2..5: 0 where the condition ``scored`` does not
+    hold or there are no bounds (the first one is null)."""
+    whens = [(ops.or_(ops.not_(scored), ops.is_null(bounds[0])), 0)]
+    whens += [(ops.ge(value, bounds[level - 2]), level) for level in range(QUINTILES, 1, -1)]
+    return ops.case(whens, 1)
+
+
+def frequency_monetary_formula(ops, frequency, monetary):
+    """Formula of the F and M scores averaged, half rounded up."""
+    return ops.idiv(ops.add(ops.add(frequency, monetary), 1), 2)
+
+
+def segment_formula(ops, recency, frequency, monetary):
+    """Formula of the segment of scores 1..5 (``SEGMENT_RULES``); null
+    where no rule matches."""
+    fm = frequency_monetary_formula(ops, frequency, monetary)
+    return ops.case(
+        [
+            (ops.and_(ops.between(recency, r_min, r_max), ops.between(fm, fm_min, fm_max)), key)
+            for key, r_min, r_max, fm_min, fm_max in SEGMENT_RULES
+        ]
+    )
+
+
 def score(value, bounds):
     """Score ``value`` (1..5) against ``bounds``; 0 without bounds or value.
 
     >>> score(None, [1, 2, 3, 4])
     0
     """
-    if not bounds or value is None:
-        return 0
-    return 1 + sum(1 for bound in bounds if value >= bound)
+    return score_formula(PYTHON, value, bounds or [None] * 4, value is not None)
 
 
 def frequency_monetary(frequency, monetary):
@@ -118,7 +149,7 @@ def frequency_monetary(frequency, monetary):
     >>> frequency_monetary(4, 5), frequency_monetary(1, 2), frequency_monetary(3, 3)
     (5, 2, 3)
     """
-    return (frequency + monetary + 1) // 2
+    return frequency_monetary_formula(PYTHON, frequency, monetary)
 
 
 def segment(recency, frequency, monetary):
@@ -131,8 +162,7 @@ def segment(recency, frequency, monetary):
     """
     if not (recency and frequency and monetary):
         return None
-    fm = frequency_monetary(frequency, monetary)
-    for key, r_min, r_max, fm_min, fm_max in SEGMENT_RULES:
-        if r_min <= recency <= r_max and fm_min <= fm <= fm_max:
-            return key
-    raise ValueError(f"scores out of range: {recency}, {frequency}, {monetary}")
+    key = segment_formula(PYTHON, recency, frequency, monetary)
+    if key is None:
+        raise ValueError(f"scores out of range: {recency}, {frequency}, {monetary}")
+    return key

@@ -31,13 +31,20 @@ not extrapolated to a yearly rate):
 >>> lifetime_value(1200, "2022-01-01", "2026-01-01", lifespan_years=3, margin=50)
 450.0
 
-It depends only on order data, so time passing does not change it.
+It is rounded to the cent, half away from zero, and depends only on order
+data, so time passing does not change it.
+
+The value class and the lifetime value are written once, as formulas over an
+operations object (see ``ops``): ``value_class`` and ``lifetime_value``
+evaluate them in Python, and the SQL of the full and incremental runs
+renders the same formulas. The thresholds are computed in Python for both.
 """
 
 import datetime
 
+from .ops import DAYS_PER_YEAR, PYTHON
+
 CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
-DAYS_PER_YEAR = 365.25
 
 
 def class_thresholds(revenues, a_share=0.8, b_share=0.95):
@@ -75,6 +82,29 @@ def class_thresholds(revenues, a_share=0.8, b_share=0.95):
     return min_a, min_b
 
 
+def value_class_formula(ops, revenue, min_a, min_b):
+    """Formula of the class of ``revenue`` against the smallest revenues of
+    class A and B (null where the class is empty): no revenue is C."""
+    positive = ops.gt(revenue, 0)
+    return ops.case(
+        [
+            (ops.and_(positive, ops.ge(revenue, min_a)), "a"),
+            (ops.and_(positive, ops.ge(revenue, min_b)), "b"),
+        ],
+        "c",
+    )
+
+
+def lifetime_value_formula(ops, revenue, first_order_date, last_order_date, lifespan_years, margin):
+    """Formula of the lifetime value, rounded to the cent: revenue per year
+    of tenure (at least one) x lifespan x margin (a percentage)."""
+    tenure_years = ops.greatest(
+        ops.div(ops.days_between(first_order_date, last_order_date), DAYS_PER_YEAR), 1
+    )
+    annual_revenue = ops.div(revenue, tenure_years)
+    return ops.round(ops.div(ops.mul(ops.mul(annual_revenue, lifespan_years), margin), 100), 2)
+
+
 def value_class(revenue, thresholds):
     """Class of ``revenue`` against ``(min_a, min_b)``.
 
@@ -82,13 +112,7 @@ def value_class(revenue, thresholds):
     ('c', 'b', 'c')
     """
     min_a, min_b = thresholds
-    if revenue is None or revenue <= 0:
-        return "c"
-    if min_a is not None and revenue >= min_a:
-        return "a"
-    if min_b is not None and revenue >= min_b:
-        return "b"
-    return "c"
+    return value_class_formula(PYTHON, revenue, min_a, min_b)
 
 
 def _as_date(value):
@@ -98,13 +122,21 @@ def _as_date(value):
 
 
 def lifetime_value(revenue, first_order_date, last_order_date, lifespan_years, margin):
-    """Lifetime value estimate; 0 for a customer who never bought.
+    """Lifetime value estimate, to the cent; 0 for a customer who never bought.
 
     >>> lifetime_value(0, None, None, 3, 100)
     0.0
+    >>> lifetime_value(1000, "2025-01-01", "2025-01-01", 1, 33.3)
+    333.0
     """
     if not revenue or first_order_date is None or last_order_date is None:
         return 0.0
-    tenure_days = (_as_date(last_order_date) - _as_date(first_order_date)).days
-    tenure_years = max(tenure_days / DAYS_PER_YEAR, 1.0)
-    return revenue / tenure_years * lifespan_years * margin / 100.0
+    amount = lifetime_value_formula(
+        PYTHON,
+        revenue,
+        _as_date(first_order_date),
+        _as_date(last_order_date),
+        lifespan_years,
+        margin,
+    )
+    return float(amount)

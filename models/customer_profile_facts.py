@@ -5,10 +5,94 @@ import time
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import rfm, value
+from ..engine import customer, rfm, value
+from ..engine.ops import Operations
 from .customer_profile import FACT_COLUMNS
 
 _logger = logging.getLogger(__name__)
+
+
+class SqlOperations(Operations):
+    """The engine's operations (``engine.ops``) building ``odoo.tools.SQL``:
+    a formula becomes one expression of the statement. Operands are SQL
+    expressions or Python literals (sent as query parameters).
+
+    A CASE whose ELSE is another CASE of the same formula is written as one
+    CASE with both lists of WHEN, as one would write it by hand.
+    """
+
+    def __init__(self):
+        # id of each CASE built -> (the CASE, its WHEN parts, its ELSE part)
+        self._cases = {}
+
+    @staticmethod
+    def _sql(operand):
+        return operand if isinstance(operand, SQL) else SQL("%s", operand)
+
+    def _render(self, template, *operands):
+        return SQL(template, *map(self._sql, operands))
+
+    def _join(self, separator, operands):
+        return SQL("(%s)", SQL(separator).join(map(self._sql, operands)))
+
+    def add(self, left, right):
+        return self._render("(%s + %s)", left, right)
+
+    def mul(self, left, right):
+        return self._render("(%s * %s)", left, right)
+
+    def div(self, left, right):
+        return self._render("(%s::numeric / %s)", left, right)
+
+    def idiv(self, left, right):
+        # integer operands: PostgreSQL truncates
+        return self._render("(%s / %s)", left, right)
+
+    def round(self, number, digits):
+        return self._render("ROUND(%s, %s)", number, digits)
+
+    def greatest(self, *operands):
+        return SQL("GREATEST%s", self._join(", ", operands))
+
+    def days_between(self, start, end):
+        return self._render("(%s - %s)", end, start)
+
+    def eq(self, left, right):
+        return self._render("(%s = %s)", left, right)
+
+    def gt(self, left, right):
+        return self._render("(%s > %s)", left, right)
+
+    def ge(self, left, right):
+        return self._render("(%s >= %s)", left, right)
+
+    def between(self, operand, low, high):
+        return self._render("(%s BETWEEN %s AND %s)", operand, low, high)
+
+    def and_(self, *conditions):
+        return self._join(" AND ", conditions)
+
+    def or_(self, *conditions):
+        return self._join(" OR ", conditions)
+
+    def not_(self, condition):
+        return self._render("(NOT %s)", condition)
+
+    def is_null(self, operand):
+        return self._render("(%s IS NULL)", operand)
+
+    def case(self, whens, default=None):
+        parts = [self._render("WHEN %s THEN %s", condition, result) for condition, result in whens]
+        otherwise = [self._render("ELSE %s", default)] if default is not None else []
+        inner = self._cases.get(id(default))
+        if inner and inner[0] is default:
+            parts += inner[1]
+            otherwise = inner[2]
+        if not parts:  # no WHEN: a CASE would not parse
+            return self._sql(default)
+        case = SQL("CASE %s END", SQL(" ").join(parts + otherwise))
+        self._cases[id(case)] = (case, parts, otherwise)
+        return case
 
 
 class CustomerProfile(models.Model):
@@ -234,64 +318,49 @@ class CustomerProfile(models.Model):
         """Upsert the facts of ``source`` scored with ``bounds``; return the
         (partner, company) pairs of the rows it inserted or updated.
 
-        ``bounds`` maps company ids to the dict built by ``_recompute_all``;
-        a company without bounds (never fully scored) gets facts but no
-        scores, segment or class.
+        ``source`` is an SQL relation with the columns of
+        ``_facts_aggregate_query``; ``bounds`` maps company ids to the dict
+        built by ``_recompute_company``; ``companies`` are the companies of
+        ``source`` (their lifetime value settings). A company without bounds
+        (never fully scored) gets facts but no scores, segment or class.
+
+        One statement: the rows to store (``_facts_rows_query``), then the
+        update of the existing rows that differ (``_facts_update_query``) and
+        the insert of the missing ones (``_facts_insert_query``), so that an
+        unchanged customer costs neither a sequence value nor a row lock.
         """
-        bound_rows = [self._bounds_sql_row(company_id, b) for company_id, b in bounds.items()]
-        if not bound_rows:
-            bound_rows = [self._bounds_sql_row(0, None)]
-        settings_rows = SQL(", ").join(
+        rows = SQL.identifier("n")
+        self.env.cr.execute(
             SQL(
-                "(%s, %s::numeric, %s::numeric)",
-                c.id,
-                c.customer_clv_lifespan,
-                c.customer_clv_margin,
+                """
+                WITH n AS MATERIALIZED (%(rows_query)s),
+                changed AS (%(update)s),
+                added AS (%(insert)s)
+                SELECT partner_id, company_id FROM changed
+                UNION ALL
+                SELECT partner_id, company_id FROM added
+                """,
+                rows_query=self._facts_rows_query(source, bounds, companies),
+                update=self._facts_update_query(rows),
+                insert=self._facts_insert_query(rows),
             )
-            for c in companies
         )
+        return set(self.env.cr.fetchall())
 
-        def score(column, prefix):
-            return SQL(
-                """CASE WHEN f.window_order_count = 0 OR b.%(r2)s IS NULL THEN 0
-                        WHEN f.%(col)s >= b.%(r5)s THEN 5 WHEN f.%(col)s >= b.%(r4)s THEN 4
-                        WHEN f.%(col)s >= b.%(r3)s THEN 3 WHEN f.%(col)s >= b.%(r2)s THEN 2
-                        ELSE 1 END""",
-                col=SQL.identifier(column),
-                r2=SQL.identifier(f"{prefix}2"),
-                r3=SQL.identifier(f"{prefix}3"),
-                r4=SQL.identifier(f"{prefix}4"),
-                r5=SQL.identifier(f"{prefix}5"),
-            )
+    @api.model
+    def _facts_rows_query(self, source, bounds, companies):
+        """SELECT of the rows to store: ``partner_id``, ``company_id`` and
+        ``FACT_COLUMNS``, the facts of ``source`` with the scores, segment,
+        lifetime value and class the engine's formulas give them.
 
-        segment_cases = SQL(" ").join(
-            SQL(
-                "WHEN s.recency_score BETWEEN %s AND %s"
-                " AND (s.frequency_score + s.monetary_score + 1) / 2 BETWEEN %s AND %s THEN %s",
-                r_min,
-                r_max,
-                fm_min,
-                fm_max,
-                key,
-            )
-            for key, r_min, r_max, fm_min, fm_max in rfm.SEGMENT_RULES
-        )
-        columns = SQL(", ").join(SQL.identifier(c) for c in FACT_COLUMNS)
-        updates = SQL(", ").join(SQL("%(c)s = n.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS)
-        conflict_updates = SQL(", ").join(
-            SQL("%(c)s = EXCLUDED.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS
-        )
-
-        def row_of(alias):
-            return SQL(", ").join(
-                SQL("%s.%s", SQL.identifier(alias), SQL.identifier(c)) for c in FACT_COLUMNS
-            )
-
-        # Existing rows are updated only where a value differs and missing
-        # ones inserted, so an unchanged customer costs neither a sequence
-        # value nor a row lock. ON CONFLICT covers a row a concurrent
-        # transaction inserted since this statement's snapshot.
-        query = SQL(
+        The scores are computed once per row (``s``), and the segment and
+        class from them; ``b`` holds each company's bounds and ``cfg`` its
+        settings, as VALUES rows. ``OFFSET 0`` keeps ``s`` a subquery of its
+        own: PostgreSQL would otherwise copy the score expressions into each
+        of their uses in the segment's CASE, and compute every score up to
+        twenty times per row.
+        """
+        return SQL(
             """
             WITH b(company_id, window_start, r2, r3, r4, r5, f2, f3, f4, f5,
                    m2, m3, m4, m5, min_a, min_b) AS (VALUES %(bound_rows)s),
@@ -299,81 +368,155 @@ class CustomerProfile(models.Model):
             s AS (
                 SELECT f.*, b.company_id IS NOT NULL AS scored,
                        b.min_a, b.min_b, cfg.lifespan, cfg.margin,
-                       %(recency)s AS recency_score,
-                       %(frequency)s AS frequency_score,
-                       %(monetary)s AS monetary_score
+                       %(scores)s
                   FROM %(source)s f
                   JOIN cfg ON cfg.company_id = f.company_id
                   LEFT JOIN b ON b.company_id = f.company_id
-            ),
-            n AS MATERIALIZED (
-                SELECT s.partner_id, s.company_id,
-                       s.first_order_date, s.last_order_date, s.order_count,
-                       s.revenue,
-                       ROUND(s.revenue / NULLIF(s.order_count, 0), 2) AS average_order_value,
-                       s.window_order_count, s.window_revenue,
-                       s.recency_score, s.frequency_score, s.monetary_score,
-                       CASE WHEN NOT s.scored THEN NULL
-                            WHEN s.recency_score = 0 THEN %(outside)s
-                            %(segment_cases)s END AS rfm_segment,
-                       ROUND(s.revenue
-                             / GREATEST((s.last_order_date - s.first_order_date)
-                                        / %(days_per_year)s, 1)
-                             * s.lifespan * s.margin / 100, 2) AS lifetime_value,
-                       CASE WHEN NOT s.scored THEN NULL
-                            WHEN s.revenue > 0 AND s.revenue >= s.min_a THEN 'a'
-                            WHEN s.revenue > 0 AND s.revenue >= s.min_b THEN 'b'
-                            ELSE 'c' END AS value_class
-                  FROM s
-            ),
-            changed AS (
-                UPDATE customer_profile p
-                   SET %(updates)s, write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
-                  FROM n
-                 WHERE p.partner_id = n.partner_id AND p.company_id = n.company_id
-                   AND (%(old)s) IS DISTINCT FROM (%(new)s)
-                RETURNING p.partner_id, p.company_id
-            ),
-            added AS (
-                INSERT INTO customer_profile (
-                    partner_id, company_id, %(columns)s,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT n.partner_id, n.company_id, %(new)s,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM n
-                 WHERE NOT EXISTS (SELECT 1 FROM customer_profile p
-                                    WHERE p.partner_id = n.partner_id
-                                      AND p.company_id = n.company_id)
-                ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET %(conflict_updates)s, write_uid = EXCLUDED.write_uid,
-                       write_date = EXCLUDED.write_date
-                 WHERE (%(old_conflict)s) IS DISTINCT FROM (%(new_conflict)s)
-                RETURNING partner_id, company_id
+                OFFSET 0
             )
-            SELECT partner_id, company_id FROM changed
-            UNION ALL
-            SELECT partner_id, company_id FROM added
+            SELECT s.partner_id, s.company_id,
+                   s.first_order_date, s.last_order_date, s.order_count,
+                   s.revenue,
+                   ROUND(s.revenue / NULLIF(s.order_count, 0), 2) AS average_order_value,
+                   s.window_order_count, s.window_revenue,
+                   s.recency_score, s.frequency_score, s.monetary_score,
+                   %(classes)s
+              FROM s
             """,
-            bound_rows=SQL(", ").join(bound_rows),
-            settings_rows=settings_rows,
-            recency=score("last_order_date", "r"),
-            frequency=score("window_order_count", "f"),
-            monetary=score("window_revenue", "m"),
+            bound_rows=self._facts_bounds_rows(bounds),
+            settings_rows=self._facts_settings_rows(companies),
+            scores=self._facts_score_columns(SQL.identifier("f"), SQL.identifier("b")),
             source=source,
-            columns=columns,
-            outside=rfm.SEGMENT_OUTSIDE_WINDOW,
-            segment_cases=segment_cases,
-            days_per_year=value.DAYS_PER_YEAR,
-            uid=self.env.uid,
-            updates=updates,
-            conflict_updates=conflict_updates,
-            old=row_of("p"),
-            new=row_of("n"),
-            old_conflict=row_of("customer_profile"),
-            new_conflict=row_of("excluded"),
+            classes=self._facts_class_columns(SQL.identifier("s")),
         )
-        self.env.cr.execute(query)
-        return set(self.env.cr.fetchall())
+
+    @api.model
+    def _facts_bounds_rows(self, bounds):
+        """The VALUES rows of ``b`` (``_facts_rows_query``): one per company
+        of ``bounds``, or one matching no company."""
+        rows = [self._bounds_sql_row(company_id, b) for company_id, b in bounds.items()]
+        return SQL(", ").join(rows or [self._bounds_sql_row(0, None)])
+
+    @api.model
+    def _facts_settings_rows(self, companies):
+        """The VALUES rows of ``cfg`` (``_facts_rows_query``): each company's
+        lifetime value settings."""
+        return SQL(", ").join(
+            SQL(
+                "(%s, %s::numeric, %s::numeric)",
+                company.id,
+                company.customer_clv_lifespan,
+                company.customer_clv_margin,
+            )
+            for company in companies
+        )
+
+    @api.model
+    def _facts_score_columns(self, facts, bounds):
+        """The R, F and M score columns (``engine.customer.score_formulas``)
+        over the facts of relation ``facts`` and the bounds of relation
+        ``bounds`` (``b``'s columns)."""
+        bound_columns = {
+            key: [SQL("%s.%s", bounds, SQL.identifier(f"{prefix}{level}")) for level in range(2, 6)]
+            for key, prefix in (("recency", "r"), ("frequency", "f"), ("monetary", "m"))
+        }
+        formulas = customer.score_formulas(
+            SqlOperations(),
+            self._facts_columns(facts, customer.FACT_INPUTS),
+            bound_columns,
+        )
+        return self._facts_named(formulas)
+
+    @api.model
+    def _facts_class_columns(self, rows):
+        """The segment, lifetime value and class columns
+        (``engine.customer.class_formulas``) over relation ``rows``, which
+        has the facts, the scores, ``scored`` (the company has bounds),
+        ``min_a``, ``min_b``, ``lifespan`` and ``margin`` (``s`` of
+        ``_facts_rows_query``)."""
+        columns = self._facts_columns(
+            rows,
+            [*customer.FACT_INPUTS, *customer.SCORE_COLUMNS, "scored", "min_a", "min_b"],
+        )
+        bounds = {"scored": columns["scored"], "classes": (columns["min_a"], columns["min_b"])}
+        settings = self._facts_columns(rows, ["lifespan", "margin"])
+        formulas = customer.class_formulas(SqlOperations(), columns, columns, bounds, settings)
+        return self._facts_named(formulas)
+
+    @api.model
+    def _facts_columns(self, relation, names):
+        """{name: column ``name`` of ``relation``}."""
+        return {name: SQL("%s.%s", relation, SQL.identifier(name)) for name in names}
+
+    @api.model
+    def _facts_named(self, formulas):
+        """SELECT list of {column: expression}."""
+        return SQL(", ").join(
+            SQL("%s AS %s", formula, SQL.identifier(column)) for column, formula in formulas.items()
+        )
+
+    @api.model
+    def _facts_update_query(self, rows):
+        """UPDATE of the stored rows that differ from their row in ``rows``;
+        returns their (partner_id, company_id)."""
+        return SQL(
+            """
+            UPDATE customer_profile p
+               SET %(updates)s, write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+              FROM %(rows)s n
+             WHERE p.partner_id = n.partner_id AND p.company_id = n.company_id
+               AND (%(old)s) IS DISTINCT FROM (%(new)s)
+            RETURNING p.partner_id, p.company_id
+            """,
+            updates=SQL(", ").join(
+                SQL("%(c)s = n.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS
+            ),
+            uid=self.env.uid,
+            rows=rows,
+            old=self._facts_row_of("p"),
+            new=self._facts_row_of("n"),
+        )
+
+    @api.model
+    def _facts_insert_query(self, rows):
+        """INSERT of the rows of ``rows`` not stored yet; returns their
+        (partner_id, company_id). ON CONFLICT covers a row a concurrent
+        transaction inserted since this statement's snapshot (updated only
+        if it differs)."""
+        return SQL(
+            """
+            INSERT INTO customer_profile (
+                partner_id, company_id, %(columns)s,
+                create_uid, create_date, write_uid, write_date)
+            SELECT n.partner_id, n.company_id, %(new)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM %(rows)s n
+             WHERE NOT EXISTS (SELECT 1 FROM customer_profile p
+                                WHERE p.partner_id = n.partner_id
+                                  AND p.company_id = n.company_id)
+            ON CONFLICT (partner_id, company_id) DO UPDATE
+               SET %(conflict_updates)s, write_uid = EXCLUDED.write_uid,
+                   write_date = EXCLUDED.write_date
+             WHERE (%(old)s) IS DISTINCT FROM (%(excluded)s)
+            RETURNING partner_id, company_id
+            """,
+            columns=SQL(", ").join(SQL.identifier(c) for c in FACT_COLUMNS),
+            new=self._facts_row_of("n"),
+            uid=self.env.uid,
+            rows=rows,
+            conflict_updates=SQL(", ").join(
+                SQL("%(c)s = EXCLUDED.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS
+            ),
+            old=self._facts_row_of("customer_profile"),
+            excluded=self._facts_row_of("excluded"),
+        )
+
+    @api.model
+    def _facts_row_of(self, alias):
+        """``FACT_COLUMNS`` of relation ``alias``, comma-separated."""
+        return SQL(", ").join(
+            SQL("%s.%s", SQL.identifier(alias), SQL.identifier(c)) for c in FACT_COLUMNS
+        )
 
     @api.model
     def _bounds_sql_row(self, company_id, bounds):

@@ -16,3 +16,4 @@ from . import test_facts_queue
 from . import test_condition
 from . import test_sql_contracts
 from . import test_bench_steps
+from . import test_scores_property

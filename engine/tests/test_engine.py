@@ -3,14 +3,16 @@
 import datetime
 import doctest
 import itertools
+import random
 import unittest
+from decimal import Decimal
 
-from .. import rfm, value
+from .. import customer, ops, rfm, value
 
 
 class TestDoctests(unittest.TestCase):
     def test_doctests(self):
-        for module in (rfm, value):
+        for module in (ops, rfm, value, customer):
             result = doctest.testmod(module)
             self.assertGreater(result.attempted, 0, module.__name__)
             self.assertEqual(result.failed, 0, module.__name__)
@@ -116,3 +118,203 @@ class TestValue(unittest.TestCase):
         )
         # short tenure counts as one year
         self.assertEqual(value.lifetime_value(500, "2026-01-01", "2026-01-01", 3, 100), 1500.0)
+
+
+class TestPythonOperations(unittest.TestCase):
+    """The Python evaluation follows PostgreSQL (the values below are what
+    PostgreSQL 15 returns for the same expressions)."""
+
+    def test_division_scale(self):
+        def div(left, right):
+            return format(ops.PYTHON.div(left, right), "f")
+
+        self.assertEqual(div(1, 3), "0.33333333333333333333")
+        self.assertEqual(div(10, 3), "3.3333333333333333")
+        self.assertEqual(div(10000, 3), "3333.3333333333333333")
+        self.assertEqual(div(Decimal("1.5"), 1), "1.50000000000000000000")
+        self.assertEqual(div(181, Decimal("365.25")), "0.49555099247091033539")
+        self.assertEqual(div(Decimal("-2"), 3), "-0.66666666666666666667")
+        self.assertEqual(div(Decimal("0.000001"), 7), "0.000000142857142857142857")
+        with self.assertRaises(ZeroDivisionError):
+            ops.PYTHON.div(1, 0)
+
+    def test_round_half_away_from_zero(self):
+        rnd = ops.PYTHON.round
+        self.assertEqual(str(rnd(Decimal("2.345"), 2)), "2.35")
+        self.assertEqual(str(rnd(Decimal("-2.345"), 2)), "-2.35")
+        self.assertEqual(str(rnd(Decimal("-0.001"), 2)), "0.00")
+        self.assertEqual(str(rnd(7, 2)), "7.00")
+        self.assertEqual(str(rnd(0.125, 2)), "0.13", "a float counts as the decimal it prints as")
+
+    def test_nulls_and_three_valued_logic(self):
+        py = ops.PYTHON
+        self.assertIsNone(py.mul(None, 2))
+        self.assertIsNone(py.div(2, None))
+        self.assertIsNone(py.days_between(None, datetime.date(2026, 1, 1)))
+        self.assertIsNone(py.between(None, 1, 2))
+        self.assertEqual(py.greatest(None, 3, None, 2), 3)
+        self.assertIsNone(py.greatest(None, None))
+        self.assertIsNone(py.not_(None))
+        self.assertIs(py.and_(True, True), True)
+        self.assertIsNone(py.or_(False, None))
+        self.assertTrue(py.is_null(None))
+        self.assertEqual(py.case([(None, 1), (False, 2)], 3), 3)
+        self.assertIsNone(py.case([(False, 1)]))
+
+    def test_integers_stay_integers(self):
+        py = ops.PYTHON
+        self.assertEqual((py.add(2, 3), py.mul(2, 3), py.idiv(7, 2), py.idiv(-7, 2)), (5, 6, 3, -3))
+        self.assertIsInstance(py.add(2, 3), int)
+        self.assertEqual(py.add(0.1, 0.2), Decimal("0.3"))
+
+    def test_every_operation_is_implemented(self):
+        names = [name for name in vars(ops.Operations) if not name.startswith("_")]
+        self.assertGreater(len(names), 10)
+        for name in names:
+            self.assertIsNot(
+                getattr(ops.PythonOperations, name), getattr(ops.Operations, name), name
+            )
+
+
+class Symbolic(ops.Operations):
+    """Renders a formula as text, to see its shape."""
+
+    def _call(self, name, *operands):
+        return f"{name}({', '.join(map(str, operands))})"
+
+    def __getattribute__(self, name):
+        if name.startswith("_") or name == "case":
+            return object.__getattribute__(self, name)
+        return lambda *operands: self._call(name.rstrip("_"), *operands)
+
+    def case(self, whens, default=None):
+        parts = [f"{condition} -> {result}" for condition, result in whens]
+        return f"case({'; '.join(parts)}; else {default})"
+
+
+class TestFormulas(unittest.TestCase):
+    """Formulas use only their operations: no Python test on an operand."""
+
+    def test_score_formula(self):
+        formula = rfm.score_formula(Symbolic(), "v", ["b2", "b3", "b4", "b5"], "in")
+        self.assertEqual(
+            formula,
+            "case(or(not(in), is_null(b2)) -> 0; ge(v, b5) -> 5; ge(v, b4) -> 4; "
+            "ge(v, b3) -> 3; ge(v, b2) -> 2; else 1)",
+        )
+
+    def test_segment_formula_follows_the_rules(self):
+        formula = rfm.segment_formula(Symbolic(), "r", "f", "m")
+        self.assertEqual(formula.count(" -> "), len(rfm.SEGMENT_RULES))
+        self.assertIn(
+            "and(between(r, 5, 5), between(idiv(add(add(f, m), 1), 2), 4, 5)) -> champions",
+            formula,
+        )
+
+    def test_value_formulas(self):
+        sym = Symbolic()
+        self.assertEqual(
+            value.value_class_formula(sym, "rev", "a", "b"),
+            "case(and(gt(rev, 0), ge(rev, a)) -> a; and(gt(rev, 0), ge(rev, b)) -> b; else c)",
+        )
+        self.assertEqual(
+            value.lifetime_value_formula(sym, "rev", "first", "last", "years", "margin"),
+            "round(div(mul(mul(div(rev, greatest(div(days_between(first, last), 365.25), 1)), "
+            "years), margin), 100), 2)",
+        )
+
+    def test_customer_columns(self):
+        sym = Symbolic()
+        facts = {name: name for name in customer.FACT_INPUTS}
+        bounds = {key: [f"{key}{level}" for level in range(2, 6)] for key in rfm_keys()}
+        scores = customer.score_formulas(sym, facts, bounds)
+        self.assertEqual(tuple(scores), customer.SCORE_COLUMNS)
+        self.assertTrue(scores["monetary_score"].startswith("case(or(not(gt(window_order_count"))
+        classes = customer.class_formulas(
+            sym,
+            facts,
+            {column: column for column in customer.SCORE_COLUMNS},
+            {"scored": "scored", "classes": ("min_a", "min_b")},
+            {"lifespan": "lifespan", "margin": "margin"},
+        )
+        self.assertEqual(tuple(classes), customer.CLASS_COLUMNS)
+        self.assertTrue(classes["value_class"].startswith("case(not(scored) -> None; else case("))
+
+
+def rfm_keys():
+    return ("recency", "frequency", "monetary")
+
+
+class TestCustomer(unittest.TestCase):
+    """``customer.evaluate`` is the composition of the public functions."""
+
+    def test_random_customers(self):
+        for seed in range(20):
+            rng = random.Random(seed)
+            today = datetime.date(2026, 6, 1)
+            facts = [random_facts(rng, today) for _customer in range(rng.randint(1, 30))]
+            scored = [f for f in facts if f["window_order_count"]]
+            bounds = {
+                "recency": rfm.score_bounds([f["last_order_date"] for f in scored]),
+                "frequency": rfm.score_bounds([f["window_order_count"] for f in scored]),
+                "monetary": rfm.score_bounds([f["window_revenue"] for f in scored]),
+                "classes": value.class_thresholds([f["revenue"] for f in facts], 0.7, 0.9),
+            }
+            lifespan, margin = rng.choice((0.5, 3.0, 7.25)), rng.choice((12.5, 100.0))
+            for fact in facts:
+                result = customer.evaluate(fact, bounds, lifespan, margin)
+                in_window = fact["window_order_count"] > 0
+                scores = [
+                    rfm.score(fact[measure] if in_window else None, bounds[key])
+                    for measure, key in zip(
+                        ("last_order_date", "window_order_count", "window_revenue"),
+                        rfm_keys(),
+                        strict=True,
+                    )
+                ]
+                self.assertEqual([result[c] for c in customer.SCORE_COLUMNS], scores)
+                self.assertEqual(
+                    result["rfm_segment"],
+                    rfm.segment(*scores) if in_window else rfm.SEGMENT_OUTSIDE_WINDOW,
+                )
+                self.assertEqual(
+                    float(result["lifetime_value"]),
+                    value.lifetime_value(
+                        fact["revenue"],
+                        fact["first_order_date"],
+                        fact["last_order_date"],
+                        lifespan,
+                        margin,
+                    ),
+                )
+                self.assertEqual(
+                    result["value_class"], value.value_class(fact["revenue"], bounds["classes"])
+                )
+
+    def test_company_never_scored(self):
+        fact = random_facts(random.Random(1), datetime.date(2026, 6, 1))
+        result = customer.evaluate(fact, None, 3.0, 100.0)
+        self.assertEqual([result[c] for c in customer.SCORE_COLUMNS], [0, 0, 0])
+        self.assertIsNone(result["rfm_segment"])
+        self.assertIsNone(result["value_class"])
+        self.assertEqual(
+            float(result["lifetime_value"]),
+            value.lifetime_value(
+                fact["revenue"], fact["first_order_date"], fact["last_order_date"], 3.0, 100.0
+            ),
+        )
+
+
+def random_facts(rng, today):
+    """One customer's facts, as the aggregate of its orders gives them."""
+    last = today - datetime.timedelta(days=rng.choice((0, 3, 3, 40, 200, 500)))
+    first = last - datetime.timedelta(days=rng.choice((0, 100, 365, 366, 1000)))
+    in_window = (today - last).days < 365
+    revenue = round(rng.choice((0.0, 10.0, 99.99, 1234.56, rng.uniform(0, 5000))), 2)
+    return {
+        "first_order_date": first,
+        "last_order_date": last,
+        "revenue": revenue,
+        "window_order_count": rng.choice((1, 1, 2, 5)) if in_window else 0,
+        "window_revenue": round(revenue * rng.choice((1, 0.5)), 2) if in_window else 0.0,
+    }
