@@ -22,6 +22,10 @@ FACT_COLUMNS = [
     "lifetime_value",
     "value_class",
 ]
+# Of those, the ones scored against the bounds of the company's last full
+# run; the others follow from the customer's own orders.
+SCORE_COLUMNS = ["recency_score", "frequency_score", "monetary_score", "rfm_segment", "value_class"]
+ORDER_FACT_COLUMNS = [column for column in FACT_COLUMNS if column not in SCORE_COLUMNS]
 
 
 class CustomerProfile(models.Model):

@@ -8,10 +8,10 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
-from ..models.customer_profile import FACT_COLUMNS
+from ..models.customer_profile import ORDER_FACT_COLUMNS, SCORE_COLUMNS
 
-SCORE_FIELDS = ["recency_score", "frequency_score", "monetary_score", "rfm_segment", "value_class"]
-FACT_FIELDS = [column for column in FACT_COLUMNS if column not in SCORE_FIELDS]
+SCORE_FIELDS = SCORE_COLUMNS
+FACT_FIELDS = ORDER_FACT_COLUMNS
 
 
 class CustomerCommon(BaseCommon):
@@ -57,31 +57,42 @@ class CustomerCommon(BaseCommon):
     @classmethod
     def _order(cls, partner, amount, days_ago=0, confirm=True, company=None):
         """A sales order of ``amount`` (untaxed), dated ``days_ago`` days back."""
+        return cls._orders([(partner, amount, days_ago)], confirm=confirm, company=company)
+
+    @classmethod
+    def _orders(cls, lines, confirm=True, company=None):
+        """Sales orders of (customer, untaxed amount, days ago), created and
+        confirmed together."""
         company = company or cls.company
-        order = (
+        orders = (
             cls.env["sale.order"]
             .with_company(company)
             .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": cls.product.id,
-                                "product_uom_qty": 1,
-                                "price_unit": amount,
-                                "tax_id": False,
-                            }
-                        )
-                    ],
-                }
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": cls.product.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": amount,
+                                    "tax_id": False,
+                                }
+                            )
+                        ],
+                    }
+                    for partner, amount, _days_ago in lines
+                ]
             )
         )
         if confirm:
-            order.action_confirm()
-            order.date_order = fields.Datetime.now() - datetime.timedelta(days=days_ago)
-        return order
+            orders.action_confirm()
+            now = fields.Datetime.now()
+            for order, (_partner, _amount, days_ago) in zip(orders, lines, strict=True):
+                order.date_order = now - datetime.timedelta(days=days_ago)
+        return orders
 
     @staticmethod
     def _day(days_ago):
@@ -124,13 +135,14 @@ class CustomerCommon(BaseCommon):
 
 @contextmanager
 def captured_queries():
-    """Collect the SQL text of every statement run meanwhile in this thread."""
+    """Collect (SQL text, parameters) of every statement run meanwhile in
+    this thread."""
     queries = []
     thread = threading.current_thread()
     hooks = list(getattr(thread, "query_hooks", ()))
 
     def hook(cr, query, params, start, delay):
-        queries.append(query.decode() if isinstance(query, bytes) else str(query))
+        queries.append((query.decode() if isinstance(query, bytes) else str(query), params))
 
     thread.query_hooks = [*hooks, hook]
     try:
@@ -144,7 +156,7 @@ def written_tables(queries):
     statement whose CTEs write several tables counts for each of them."""
     tables = {}
     pattern = re.compile(r"\b(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+\"?(\w+)\"?", re.I)
-    for query in queries:
+    for query, _params in queries:
         for kind, table in pattern.findall(query):
             tables.setdefault(table, set()).add(" ".join(kind.upper().split()))
     return tables

@@ -2,7 +2,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -84,7 +84,7 @@ class TestScoresProperty(CustomerCommon):
             (partner, rng.choice(AMOUNTS), rng.choice((0, 1, window + 30)))
             for partner in rng.sample(partners, 3)
         ]
-        self._orders(self.company, lines)
+        self._orders(lines, company=self.company)
         rng.choice(self._confirmed_orders(self.company))._action_cancel()
         self._after_commit()
         self.assertEqual(
@@ -131,39 +131,8 @@ class TestScoresProperty(CustomerCommon):
             if rng.random() < 0.25:
                 buyer = self._customer(f"{partner.name} contact", parent_id=partner.id)
             lines += [(buyer, amount, days_ago) for amount, days_ago in plan]
-        self._orders(company, lines)
+        self._orders(lines, company=company)
         return list(partners)
-
-    def _orders(self, company, lines):
-        """Confirmed orders of (customer, untaxed amount, days ago) in ``company``."""
-        orders = (
-            self.env["sale.order"]
-            .with_company(company)
-            .create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": self.product.id,
-                                    "product_uom_qty": 1,
-                                    "price_unit": amount,
-                                    "tax_id": False,
-                                }
-                            )
-                        ],
-                    }
-                    for partner, amount, _days_ago in lines
-                ]
-            )
-        )
-        orders.action_confirm()
-        now = fields.Datetime.now()
-        for order, (_partner, _amount, days_ago) in zip(orders, lines, strict=True):
-            order.date_order = now - datetime.timedelta(days=days_ago)
-        return orders
 
     def _confirmed_orders(self, company):
         return (

@@ -37,9 +37,7 @@ import os
 import resource
 import statistics
 import sys
-import threading
 import types
-from contextlib import contextmanager
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -242,21 +240,14 @@ class Memory:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-@contextmanager
 def captured_queries():
-    """Collect (query, params) of every statement the cursor runs meanwhile."""
-    queries = []
-    thread = threading.current_thread()
-    hooks = list(getattr(thread, "query_hooks", ()))
+    """(query, params) of every statement run meanwhile in this thread (the
+    core tests' helper; Odoo is importable once main() configured it)."""
+    from odoo.addons.customer_relationship.tests.common import (  # noqa: PLC0415
+        captured_queries as capture,
+    )
 
-    def hook(cr, query, params, start, delay):
-        queries.append((query, params))
-
-    thread.query_hooks = [*hooks, hook]
-    try:
-        yield queries
-    finally:
-        thread.query_hooks = hooks
+    return capture()
 
 
 def explain_statements(env, queries):

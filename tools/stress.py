@@ -62,18 +62,6 @@ RESETS = {}
 RESETS_LOCK = threading.Lock()
 UIDS = {}
 ODOO_RETRY = re.compile(r"SERIALIZATION_FAILURE|DEADLOCK_DETECTED|could not serialize", re.I)
-# facts compared with a full recompute: what the orders make (scores are
-# given against the bounds of the last full run, see README)
-ORDER_FACTS = [
-    "first_order_date",
-    "last_order_date",
-    "order_count",
-    "revenue",
-    "average_order_value",
-    "window_order_count",
-    "window_revenue",
-    "lifetime_value",
-]
 
 
 def say(text=""):
@@ -398,6 +386,10 @@ def check_facts(config_path, customer_id):
     import odoo  # noqa: PLC0415
     from odoo.modules.registry import Registry  # noqa: PLC0415
 
+    from odoo.addons.customer_relationship.models.customer_profile import (  # noqa: PLC0415
+        ORDER_FACT_COLUMNS,
+    )
+
     odoo.tools.config.parse_config(["-c", config_path, "--log-level=warn"])
     registry = Registry(OURS)
     waited = wait_for_queue(registry, odoo)
@@ -415,7 +407,7 @@ def check_facts(config_path, customer_id):
                     ("company_id", "=", company.id),
                 ]
             )
-            return {name: profile[name] for name in ORDER_FACTS}
+            return {name: profile[name] for name in ORDER_FACT_COLUMNS}
 
         stored = read()
         profiles._recompute_all(company)
@@ -428,7 +420,7 @@ def check_facts(config_path, customer_id):
         cr.rollback()
     differences = {
         name: (stored[name], recomputed[name])
-        for name in ORDER_FACTS
+        for name in ORDER_FACT_COLUMNS
         if stored[name] != recomputed[name]
     }
     return {

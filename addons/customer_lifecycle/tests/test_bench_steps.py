@@ -4,17 +4,9 @@ without a database; the core's tools/bench.py runs them."""
 import types
 import unittest
 
+from odoo.addons.customer_relationship.tests.test_bench_steps import DeclaredStep
+
 from .. import bench
-
-
-class DeclaredStep:
-    is_floor = False
-
-    def __init__(self, key, name, run, **options):
-        self.key = key
-        self.name = name
-        self.run = run
-        self.options = options
 
 
 class TestBenchSteps(unittest.TestCase):
