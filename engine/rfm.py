@@ -39,6 +39,8 @@ formulas over an operations object (see ``ops``): ``score``,
 of the full and incremental runs renders the same formulas.
 """
 
+from bisect import bisect_right
+
 from .ops import PYTHON
 
 QUINTILES = 5
@@ -95,16 +97,14 @@ def score_bounds(values):
     count = len(ordered)
     if not count:
         return None
-    highest = ordered[-1]
     bounds = []
-    position = 0  # ordered[position] is the first value with `position` values below it
     for level in range(1, QUINTILES):
-        # smallest value beating at least level / 5 of the customers
-        while position < count and position * QUINTILES < level * count:
-            position += 1
-            while 0 < position < count and ordered[position] == ordered[position - 1]:
-                position += 1
-        bounds.append(ordered[position] if position < count else highest)
+        # smallest value beating at least level / 5 of the customers: the
+        # first value at or after that rank that no equal value precedes
+        rank = -(-level * count // QUINTILES)
+        if rank < count and ordered[rank] == ordered[rank - 1]:
+            rank = bisect_right(ordered, ordered[rank])
+        bounds.append(ordered[rank] if rank < count else ordered[-1])
     return bounds
 
 

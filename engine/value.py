@@ -41,6 +41,8 @@ renders the same formulas. The thresholds are computed in Python for both.
 """
 
 import datetime
+from bisect import bisect_left
+from itertools import accumulate
 
 from .ops import DAYS_PER_YEAR, PYTHON
 
@@ -61,25 +63,22 @@ def class_thresholds(revenues, a_share=0.8, b_share=0.95):
     ((None, None), (None, None))
     """
     positive = sorted((r for r in revenues if r > 0), reverse=True)
+    if not positive:
+        return None, None
     total = sum(positive)
-    min_a = min_b = None
-    if total <= 0:
-        return min_a, min_b
-    prior = 0.0
-    index = 0
-    while index < len(positive):
-        value = positive[index]
-        end = index
-        while end < len(positive) and positive[end] == value:
-            end += 1
-        share = prior / total
-        if share < a_share:
-            min_a = value
-        elif share < b_share:
-            min_b = value
-        prior += value * (end - index)
-        index = end
-    return min_a, min_b
+    # prior[i]: the revenue of the customers ranked before customer i; it only
+    # grows down the ranking, so a binary search finds the last customer whose
+    # prior share is below a share (ties: the first of them decides, and the
+    # one found shares the value of that first one)
+    prior = list(accumulate(positive[:-1], initial=0))
+
+    def last_below(share):
+        return bisect_left(prior, share, key=lambda revenue: revenue / total) - 1
+
+    last_a, last_b = last_below(a_share), last_below(b_share)
+    min_a = positive[last_a] if last_a >= 0 else None
+    in_b = last_b > last_a and positive[last_b] != min_a
+    return min_a, positive[last_b] if in_b else None
 
 
 def value_class_formula(ops, revenue, min_a, min_b):

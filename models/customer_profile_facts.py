@@ -1,13 +1,18 @@
 import datetime
 import logging
 import time
+from decimal import Decimal
+
+from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import customer, rfm, value
 from ..engine.ops import Operations
 from .customer_profile import FACT_COLUMNS
+from .customer_profile_queue import read_committed_env
 
 _logger = logging.getLogger(__name__)
 
@@ -119,12 +124,32 @@ class CustomerProfile(models.Model):
 
     @api.model
     def _cron_recompute_all(self):
-        companies = self.env["res.company"].search([])
-        for company in companies:
-            self._recompute_all(company)
-            if not self.env.registry.in_test_mode():
-                # one company per transaction: a long run resumes where it stopped
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        """Recompute each company in a transaction of its own: a company that
+        fails is logged and left to the next run, the others go on."""
+        for company in self.env["res.company"].search([]):
+            try:
+                with read_committed_env(self.env.cr.dbname) as env:
+                    env[self._name]._recompute_all(env["res.company"].browse(company.id))
+            except Exception:
+                _logger.exception(
+                    "customer facts of %s not recomputed; the next run tries again", company.name
+                )
+
+    @api.model
+    def _lock_company_facts(self, company_ids, shared=False):
+        """Take the transaction-level lock on the facts of ``company_ids``:
+        exclusive for a full recompute, shared for the refreshes of the queue,
+        so that a company's recompute and its refreshes run one after the
+        other, and the refreshes together."""
+        lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s(hashtext(%s), c.id) FROM (SELECT unnest(%s::int[]) AS id ORDER BY 1) c",
+                SQL.identifier(lock),
+                self._name,
+                sorted(company_ids),
+            )
+        )
 
     @api.model
     def _recompute_all(self, companies):
@@ -151,6 +176,7 @@ class CustomerProfile(models.Model):
     @api.model
     def _recompute_company(self, company):
         started = time.monotonic()
+        self._lock_company_facts(company.ids)
         window_start = fields.Date.context_today(self) - datetime.timedelta(
             days=company.customer_scoring_window
         )
@@ -165,28 +191,37 @@ class CustomerProfile(models.Model):
         # a temporary table has no statistics: without them the planner
         # expects a few hundred rows and joins by per-row index probes
         cr.execute(SQL("ANALYZE customer_facts_tmp"))
+        # each distribution sorted by PostgreSQL (sorting a sorted list costs
+        # Python one pass), amounts in cents: exact integers, parsed fast
         cr.execute(
             SQL(
                 """
-                SELECT array_agg(last_order_date) FILTER (WHERE window_order_count > 0),
-                       array_agg(window_order_count) FILTER (WHERE window_order_count > 0),
-                       array_agg(window_revenue) FILTER (WHERE window_order_count > 0),
-                       array_agg(revenue),
+                SELECT array_agg(last_order_date ORDER BY last_order_date)
+                           FILTER (WHERE window_order_count > 0),
+                       array_agg(window_order_count ORDER BY window_order_count)
+                           FILTER (WHERE window_order_count > 0),
+                       array_agg((window_revenue * 100)::bigint ORDER BY window_revenue)
+                           FILTER (WHERE window_order_count > 0),
+                       array_agg((revenue * 100)::bigint ORDER BY revenue DESC),
                        count(*)
                   FROM customer_facts_tmp
                 """
             )
         )
-        dates, counts, revenues, all_revenues, count = cr.fetchone()
+        dates, counts, window_cents, cents, count = cr.fetchone()
         bounds = {
             "window_start": window_start,
             "recency": rfm.score_bounds(dates or []),
             "frequency": rfm.score_bounds(counts or []),
-            "monetary": rfm.score_bounds(revenues or []),
-            "classes": value.class_thresholds(
-                all_revenues or [],
-                company.customer_class_a_share / 100.0,
-                company.customer_class_b_share / 100.0,
+            "monetary": self._from_cents(rfm.score_bounds(window_cents or [])),
+            "classes": tuple(
+                self._from_cents(
+                    value.class_thresholds(
+                        cents or [],
+                        company.customer_class_a_share / 100.0,
+                        company.customer_class_b_share / 100.0,
+                    )
+                )
             ),
         }
         changed = self._write_facts(SQL("customer_facts_tmp"), {company.id: bounds}, company)
@@ -324,28 +359,48 @@ class CustomerProfile(models.Model):
         ``source`` (their lifetime value settings). A company without bounds
         (never fully scored) gets facts but no scores, segment or class.
 
-        One statement: the rows to store (``_facts_rows_query``), then the
-        update of the existing rows that differ (``_facts_update_query``) and
-        the insert of the missing ones (``_facts_insert_query``), so that an
-        unchanged customer costs neither a sequence value nor a row lock.
+        One statement: the rows to store (``_facts_rows_query``) joined once
+        to the stored ones (``_facts_compared_query``), then the update of the
+        existing rows that differ (``_facts_update_query``) and the insert of
+        the missing ones (``_facts_insert_query``), so that an unchanged
+        customer costs neither a sequence value nor a row lock.
+
+        The writers of a company's facts do not run at the same time: the
+        full run holds the company's lock, and the refreshes of the queue take
+        it shared, with a lock per customer (``customer.profile.queue``). A
+        row inserted meanwhile by another writer (a module calling
+        ``_refresh_customers`` itself) makes this one fail with a clear error,
+        its transaction is rolled back, nothing written: running it again
+        succeeds.
         """
-        rows = SQL.identifier("n")
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH n AS MATERIALIZED (%(rows_query)s),
-                changed AS (%(update)s),
-                added AS (%(insert)s)
-                SELECT partner_id, company_id FROM changed
-                UNION ALL
-                SELECT partner_id, company_id FROM added
-                """,
-                rows_query=self._facts_rows_query(source, bounds, companies),
-                update=self._facts_update_query(rows),
-                insert=self._facts_insert_query(rows),
+        compared = SQL.identifier("j")
+        try:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    WITH j AS MATERIALIZED (%(compared)s),
+                    changed AS (%(update)s),
+                    added AS (%(insert)s)
+                    SELECT partner_id, company_id FROM changed
+                    UNION ALL
+                    SELECT partner_id, company_id FROM added
+                    """,
+                    compared=self._facts_compared_query(
+                        self._facts_rows_query(source, bounds, companies)
+                    ),
+                    update=self._facts_update_query(compared),
+                    insert=self._facts_insert_query(compared),
+                )
             )
-        )
-        return set(self.env.cr.fetchall())
+            written = set(self.env.cr.fetchall())
+        except UniqueViolation as error:
+            raise UserError(
+                self.env._(
+                    "The facts of some customers were written by another process at the "
+                    "same time. Nothing was changed: run it again."
+                )
+            ) from error
+        return written
 
     @api.model
     def _facts_rows_query(self, source, bounds, companies):
@@ -456,59 +511,58 @@ class CustomerProfile(models.Model):
         )
 
     @api.model
-    def _facts_update_query(self, rows):
-        """UPDATE of the stored rows that differ from their row in ``rows``;
-        returns their (partner_id, company_id)."""
+    def _facts_compared_query(self, rows_query):
+        """The rows of ``rows_query`` joined to the stored rows, in one pass
+        over the table: their columns, ``stored_id`` (NULL when the customer
+        has no row yet) and ``differs`` (the stored row is not the new one)."""
         return SQL(
             """
-            UPDATE customer_profile p
-               SET %(updates)s, write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
-              FROM %(rows)s n
-             WHERE p.partner_id = n.partner_id AND p.company_id = n.company_id
-               AND (%(old)s) IS DISTINCT FROM (%(new)s)
-            RETURNING p.partner_id, p.company_id
+            SELECT n.*, p.id AS stored_id, (%(old)s) IS DISTINCT FROM (%(new)s) AS differs
+              FROM (%(rows)s) n
+              LEFT JOIN customer_profile p
+                ON p.partner_id = n.partner_id AND p.company_id = n.company_id
             """,
-            updates=SQL(", ").join(
-                SQL("%(c)s = n.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS
-            ),
-            uid=self.env.uid,
-            rows=rows,
+            rows=rows_query,
             old=self._facts_row_of("p"),
             new=self._facts_row_of("n"),
         )
 
     @api.model
-    def _facts_insert_query(self, rows):
-        """INSERT of the rows of ``rows`` not stored yet; returns their
-        (partner_id, company_id). ON CONFLICT covers a row a concurrent
-        transaction inserted since this statement's snapshot (updated only
-        if it differs)."""
+    def _facts_update_query(self, compared):
+        """UPDATE of the stored rows that differ (``compared``, see
+        ``_facts_compared_query``); returns their (partner_id, company_id).
+        Facts are the system's: no user is recorded as their writer."""
+        return SQL(
+            """
+            UPDATE customer_profile p
+               SET %(updates)s, write_uid = NULL, write_date = NOW() AT TIME ZONE 'UTC'
+              FROM %(compared)s j
+             WHERE p.id = j.stored_id AND j.differs
+            RETURNING p.partner_id, p.company_id
+            """,
+            updates=SQL(", ").join(
+                SQL("%(c)s = j.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS
+            ),
+            compared=compared,
+        )
+
+    @api.model
+    def _facts_insert_query(self, compared):
+        """INSERT of the rows not stored yet (``compared``, see
+        ``_facts_compared_query``); returns their (partner_id, company_id)."""
         return SQL(
             """
             INSERT INTO customer_profile (
-                partner_id, company_id, %(columns)s,
-                create_uid, create_date, write_uid, write_date)
-            SELECT n.partner_id, n.company_id, %(new)s,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM %(rows)s n
-             WHERE NOT EXISTS (SELECT 1 FROM customer_profile p
-                                WHERE p.partner_id = n.partner_id
-                                  AND p.company_id = n.company_id)
-            ON CONFLICT (partner_id, company_id) DO UPDATE
-               SET %(conflict_updates)s, write_uid = EXCLUDED.write_uid,
-                   write_date = EXCLUDED.write_date
-             WHERE (%(old)s) IS DISTINCT FROM (%(excluded)s)
+                partner_id, company_id, %(columns)s, create_date, write_date)
+            SELECT j.partner_id, j.company_id, %(new)s,
+                   NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+              FROM %(compared)s j
+             WHERE j.stored_id IS NULL
             RETURNING partner_id, company_id
             """,
             columns=SQL(", ").join(SQL.identifier(c) for c in FACT_COLUMNS),
-            new=self._facts_row_of("n"),
-            uid=self.env.uid,
-            rows=rows,
-            conflict_updates=SQL(", ").join(
-                SQL("%(c)s = EXCLUDED.%(c)s", c=SQL.identifier(c)) for c in FACT_COLUMNS
-            ),
-            old=self._facts_row_of("customer_profile"),
-            excluded=self._facts_row_of("excluded"),
+            new=self._facts_row_of("j"),
+            compared=compared,
         )
 
     @api.model
@@ -517,6 +571,14 @@ class CustomerProfile(models.Model):
         return SQL(", ").join(
             SQL("%s.%s", SQL.identifier(alias), SQL.identifier(c)) for c in FACT_COLUMNS
         )
+
+    @api.model
+    def _from_cents(self, amounts):
+        """Amounts in cents (integers, None kept) as exact decimal amounts;
+        None for None."""
+        if amounts is None:
+            return None
+        return [None if cents is None else Decimal(cents).scaleb(-2) for cents in amounts]
 
     @api.model
     def _bounds_sql_row(self, company_id, bounds):

@@ -27,6 +27,7 @@ next run (every minute).
 import logging
 import random
 import time
+from contextlib import contextmanager
 
 from psycopg2 import OperationalError, errorcodes
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
@@ -49,6 +50,20 @@ BATCH = 1000
 DRAIN_SECONDS = 600.0
 # after a batch smaller than BATCH, how long to wait for more orders to gather
 GATHER_SECONDS = 1.0
+
+
+@contextmanager
+def read_committed_env(dbname):
+    """A superuser environment on a cursor of its own, in READ COMMITTED
+    (set before its first statement: each statement sees what other
+    transactions committed before it, so a writer that waited for a lock
+    works on what the previous holder wrote). Committed on leaving the
+    block, rolled back on an error."""
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        if not registry.in_test_mode():
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+        yield api.Environment(cr, SUPERUSER_ID, {})
 
 
 class CustomerProfileQueue(models.Model):
@@ -127,14 +142,10 @@ class CustomerProfileQueue(models.Model):
         looks at the queue again after releasing the lock, so a pair
         committed meanwhile is never forgotten.
         """
-        registry = Registry(dbname)
         deadline = time.monotonic() + budget
-        with registry.cursor() as cr:
-            if not registry.in_test_mode():
-                # before the first statement: each statement sees what other
-                # transactions committed before it (see ``_process``)
-                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            queue = api.Environment(cr, SUPERUSER_ID, {})[self._name]
+        with read_committed_env(dbname) as env:
+            cr = env.cr
+            queue = env[self._name]
             while queue._try_lock_company(company_id):
                 try:
                     while time.monotonic() < deadline:
@@ -241,6 +252,8 @@ class CustomerProfileQueue(models.Model):
             list(partner_ids),
             list(company_ids),
         )
+        # a full recompute of a company and its refreshes do not run together
+        self.env["customer.profile"]._lock_company_facts(set(company_ids), shared=True)
         cr.execute(
             SQL(
                 "SELECT pg_advisory_xact_lock(%s, k.partner_id)"

@@ -153,3 +153,29 @@ class TestFactsQueue(CustomerCommon):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", *lock))
         self.assertTrue(self.env.cr.fetchone()[0])
         self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *lock))
+
+    def test_cron_recompute_goes_on_after_a_failing_company(self):
+        """Each company is recomputed in a transaction of its own: one that
+        fails is logged and the others are recomputed."""
+        other = self.env["res.company"].create({"name": "Failing Co"})
+        profiles = self.env["customer.profile"]
+        original = type(profiles)._recompute_all
+        done = []
+
+        def recompute(model, companies):
+            if companies == other:
+                raise ValueError("broken company")
+            done.extend(companies.ids)
+            return original(model, companies)
+
+        with (
+            self._registry_test_mode(),
+            patch.object(type(profiles), "_recompute_all", recompute),
+            self.assertLogs(
+                "odoo.addons.customer_relationship.models.customer_profile_facts", "ERROR"
+            ) as logs,
+        ):
+            profiles._cron_recompute_all()
+        self.assertIn(self.company.id, done)
+        self.assertNotIn(other.id, done)
+        self.assertIn("Failing Co", logs.output[0])
