@@ -19,3 +19,4 @@ from . import customer_segment
 from . import customer_segment_mailing
 from . import customer_segment_mailing_line
 from . import customer_demo
+from . import customer_work
