@@ -7,8 +7,9 @@ test suite; README.md, "Module lifecycle").
    every module of the project; then no row was lost or added anywhere, no
    row of ours changed, and the log has no ERROR and no WARNING about our
    modules.
-2. Uninstall: each plugin of addons/ is uninstalled, with the modules that
-   depend on it (bridges), on a copy of its own, as the Apps menu does
+2. Uninstall: each module but the core (the plugins of addons/, the test
+   modules of tests/addons/) is uninstalled, with the modules that depend on
+   it (bridges), on a copy of its own, as the Apps menu does
    (``button_immediate_uninstall``). Then its tables, its columns on other
    models' tables, its many2many tables and constraints are gone; no
    external id, model, field, selection value, or row naming one of its
@@ -28,7 +29,6 @@ fails.
 import argparse
 import ast
 import concurrent.futures
-import configparser
 import json
 import os
 import re
@@ -66,39 +66,25 @@ def our_modules():
     modules of tests/addons/, as the test template holds them."""
     folders = {bench_data.MODULE: ROOT}
     for parent in (os.path.join(ROOT, "addons"), os.path.join(ROOT, "tests", "addons")):
-        if not os.path.isdir(parent):
-            continue
-        for name in sorted(os.listdir(parent)):
+        names = sorted(os.listdir(parent)) if os.path.isdir(parent) else []
+        for name in names:
             folder = os.path.join(parent, name)
-            if os.path.isfile(os.path.join(folder, "__manifest__.py")) and manifest(folder).get(
-                "installable", True
-            ):
+            if not os.path.isfile(os.path.join(folder, "__manifest__.py")):
+                continue
+            if manifest(folder).get("installable", True):
                 folders[name] = folder
     return folders
 
 
-def plugins_to_uninstall(folders):
-    """The plugins of addons/ that depend on no other plugin: uninstalling
-    one takes the modules depending on it (bridges) along."""
-    plugins = {
-        name
-        for name, folder in folders.items()
-        if os.path.dirname(folder) == os.path.join(ROOT, "addons")
-    }
+def modules_to_uninstall(folders):
+    """The modules other than the core that depend on no other such module:
+    uninstalling one takes the modules depending on it (bridges) along."""
+    extensions = set(folders) - {bench_data.MODULE}
     return sorted(
-        name for name in plugins if not plugins.intersection(manifest(folders[name])["depends"])
+        name
+        for name in extensions
+        if not extensions.intersection(manifest(folders[name]).get("depends", []))
     )
-
-
-def cluster_of(config_path):
-    parser = configparser.ConfigParser()
-    parser.read(config_path)
-    config = {
-        key: parser.get("options", key, fallback="")
-        for key in ("db_host", "db_port", "db_user", "db_password", "data_dir")
-    }
-    config = {key: (None if value in ("", "False") else value) for key, value in config.items()}
-    return bench_data.Cluster(config), config["data_dir"]
 
 
 # ---------------------------------------------------------------- copies
@@ -113,28 +99,15 @@ class Copies:
         self.made = []
 
     def make(self, name):
-        # one CREATE DATABASE at a time: the template takes no other session
+        # one at a time: CREATE DATABASE wants the template free of sessions
         with self.lock:
-            self.drop(name)
-            self.cluster.admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            self.cluster.clone(self.template, name, self.data_dir)
             self.made.append(name)
-        source = os.path.join(self.data_dir or "", "filestore", self.template)
-        if self.data_dir and os.path.isdir(source):
-            subprocess.run(
-                ["cp", "-a", source, os.path.join(self.data_dir, "filestore", name)], check=True
-            )
         return name
-
-    def drop(self, name):
-        self.cluster.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if self.data_dir:
-            subprocess.run(
-                ["rm", "-rf", os.path.join(self.data_dir, "filestore", name)], check=True
-            )
 
     def drop_all(self):
         for name in self.made:
-            self.drop(name)
+            self.cluster.drop(name, self.data_dir)
 
 
 def log_problems(lines, modules):
@@ -308,6 +281,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=2, help="copies checked at once")
     parser.add_argument("--keep", action="store_true", help="keep the copies")
     parser.add_argument("--only", help="upgrade, or the name of a plugin: that check only")
+    parser.add_argument(
+        "--uninstall", help="modules to uninstall, comma-separated (default: every one)"
+    )
     parser.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--plugin", help=argparse.SUPPRESS)
@@ -317,11 +293,14 @@ def main():
 
         return module_lifecycle_driver.run(args.config, args.db, args.plugin, our_modules())
 
-    cluster, data_dir = cluster_of(args.config)
+    import odoo  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    cluster, data_dir = bench_data.Cluster(odoo.tools.config), odoo.tools.config["data_dir"]
     if not cluster.exists(args.template):
         raise SystemExit(f"[modules] no {args.template} database: run `make test` first")
     folders = our_modules()
-    plugins = plugins_to_uninstall(folders)
+    plugins = args.uninstall.split(",") if args.uninstall else modules_to_uninstall(folders)
     log_dir = os.path.join(ROOT, ".build", "module_lifecycle")
     os.makedirs(log_dir, exist_ok=True)
     copies = Copies(cluster, data_dir, args.template)

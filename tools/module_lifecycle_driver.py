@@ -296,7 +296,7 @@ class Owned:
             ]
         for model, field, value in self.selections:
             records = env.get(model)
-            if records is None or field not in records._fields or not stored_table(records):
+            if records is None or field not in records._fields or not readable(records):
                 continue
             count = records.with_context(active_test=False).search_count([(field, "=", value)])
             if count:
@@ -388,7 +388,7 @@ def smoke(registry, folders):
         order.action_confirm()
         customer, company = order.partner_id.commercial_partner_id, order.company_id
         cr.commit()
-        env["customer.profile.queue"]._cron_process()
+        env.ref("customer_relationship.ir_cron_customer_profile_queue").method_direct_trigger()
         cr.commit()
         env.invalidate_all()
         if env["customer.profile.queue"].search_count([]):
