@@ -41,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_data
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDONS = os.path.join(ROOT, "addons")
 PREFIX = "customer_lifecycle_check"
 # Odoo's log line: date time pid LEVEL db logger: message
 LOG_LINE = re.compile(
@@ -65,7 +66,7 @@ def our_modules():
     """{name: folder} of the core, the plugins of addons/ and the test
     modules of tests/addons/, as the test template holds them."""
     folders = {bench_data.MODULE: ROOT}
-    for parent in (os.path.join(ROOT, "addons"), os.path.join(ROOT, "tests", "addons")):
+    for parent in (ADDONS, os.path.join(ROOT, "tests", "addons")):
         names = sorted(os.listdir(parent)) if os.path.isdir(parent) else []
         for name in names:
             folder = os.path.join(parent, name)
@@ -76,15 +77,28 @@ def our_modules():
     return folders
 
 
-def modules_to_uninstall(folders):
-    """The modules other than the core that depend on no other such module:
-    uninstalling one takes the modules depending on it (bridges) along."""
+def units_to_uninstall(folders):
+    """The sets of modules uninstalled together, each on a copy of its own:
+    every plugin of addons/ that depends on no other plugin (the modules
+    depending on it, bridges, go along), and the test modules of
+    tests/addons/ together."""
+    plugins = {name for name, folder in folders.items() if os.path.dirname(folder) == ADDONS}
     extensions = set(folders) - {bench_data.MODULE}
-    return sorted(
+    units = [
+        [name]
+        for name in sorted(plugins)
+        if not plugins.intersection(manifest(folders[name]).get("depends", []))
+    ]
+    tests = sorted(
         name
-        for name in extensions
-        if not extensions.intersection(manifest(folders[name]).get("depends", []))
+        for name in extensions - plugins
+        if not plugins.intersection(manifest(folders[name]).get("depends", []))
     )
+    return units + ([tests] if tests else [])
+
+
+def unit_label(names):
+    return names[0] if len(names) == 1 else "tests"
 
 
 # ---------------------------------------------------------------- copies
@@ -224,31 +238,32 @@ def check_upgrade(cluster, copies, config_path, folders, log_dir):
         "name": "upgrade of " + ", ".join(project),
         "failures": failures,
         "notes": [f"upgrade log: {line}" for line in others],
-        "summary": f"{len(counts)} tables, {sum(counts.values())} rows kept; "
-        f"{len(sums)} tables of ours unchanged",
+        "summary": f"{len(counts)} tables ({sum(counts.values())} rows) counted, "
+        f"{len(sums)} of ours checksummed",
         "seconds": time.monotonic() - started,
         "log": log_path,
     }
 
 
 # ---------------------------------------------------------------- uninstall
-def check_uninstall(copies, config_path, folders, plugin, log_dir):
+def check_uninstall(copies, config_path, folders, names, log_dir):
     """Runs the driver (this script with --driver) on a copy of its own."""
-    db = copies.make(f"{PREFIX}_{plugin}")
+    label = unit_label(names)
+    db = copies.make(f"{PREFIX}_{label}")
     started = time.monotonic()
-    log_path = os.path.join(log_dir, f"{plugin}.log")
+    log_path = os.path.join(log_dir, f"{label}.log")
     with open(log_path, "w", encoding="utf-8") as log:
         done = subprocess.run(
             [
-                os.path.join(ROOT, ".venv", "bin", "python"),
+                sys.executable,
                 os.path.abspath(__file__),
                 "--driver",
                 "--config",
                 config_path,
                 "--db",
                 db,
-                "--plugin",
-                plugin,
+                "--modules",
+                ",".join(names),
             ],
             stdout=subprocess.PIPE,
             stderr=log,
@@ -260,15 +275,15 @@ def check_uninstall(copies, config_path, folders, plugin, log_dir):
         result = json.loads(lines[-1])
     except (IndexError, ValueError):
         result = {
-            "name": f"uninstall of {plugin}",
-            "failures": [f"uninstall of {plugin}: the driver stopped (exit {done.returncode})"],
+            "name": f"uninstall of {', '.join(names)}",
+            "failures": [f"{label}: the driver stopped (exit {done.returncode})"],
             "notes": [],
             "summary": "",
         }
     with open(log_path, encoding="utf-8") as log:
         errors, warnings, others = log_problems(log.read().splitlines(), folders)
-    result["failures"] += [f"{plugin} log: {line}" for line in errors + warnings]
-    result["notes"] += [f"{plugin} log: {line}" for line in others]
+    result["failures"] += [f"{label} log: {line}" for line in errors + warnings]
+    result["notes"] += [f"{label} log: {line}" for line in others]
     result["seconds"] = time.monotonic() - started
     result["log"] = log_path
     return result
@@ -280,18 +295,19 @@ def main():
     parser.add_argument("--template", default=bench_data.TEMPLATE_DB)
     parser.add_argument("--jobs", type=int, default=2, help="copies checked at once")
     parser.add_argument("--keep", action="store_true", help="keep the copies")
-    parser.add_argument("--only", help="upgrade, or the name of a plugin: that check only")
     parser.add_argument(
-        "--uninstall", help="modules to uninstall, comma-separated (default: every one)"
+        "--only", help="upgrade, a plugin, or tests (the test modules): that check only"
     )
     parser.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--plugin", help=argparse.SUPPRESS)
+    parser.add_argument("--modules", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.driver:
         import module_lifecycle_driver  # noqa: PLC0415
 
-        return module_lifecycle_driver.run(args.config, args.db, args.plugin, our_modules())
+        return module_lifecycle_driver.run(
+            args.config, args.db, args.modules.split(","), our_modules()
+        )
 
     import odoo  # noqa: PLC0415
 
@@ -300,19 +316,22 @@ def main():
     if not cluster.exists(args.template):
         raise SystemExit(f"[modules] no {args.template} database: run `make test` first")
     folders = our_modules()
-    plugins = args.uninstall.split(",") if args.uninstall else modules_to_uninstall(folders)
+    units = units_to_uninstall(folders)
     log_dir = os.path.join(ROOT, ".build", "module_lifecycle")
     os.makedirs(log_dir, exist_ok=True)
     copies = Copies(cluster, data_dir, args.template)
     tasks = [("upgrade", lambda: check_upgrade(cluster, copies, args.config, folders, log_dir))]
     tasks += [
-        (plugin, lambda p=plugin: check_uninstall(copies, args.config, folders, p, log_dir))
-        for plugin in plugins
+        (
+            unit_label(names),
+            lambda names=names: check_uninstall(copies, args.config, folders, names, log_dir),
+        )
+        for names in units
     ]
     tasks = [task for task in tasks if not args.only or task[0] == args.only]
     say(
         f"on copies of {args.template}: upgrade of {len(folders)} modules; uninstall and "
-        f"reinstall of {', '.join(plugins) or 'no plugin'}"
+        f"reinstall of {'; '.join(', '.join(names) for names in units) or 'no module'}"
     )
     started = time.monotonic()
     try:

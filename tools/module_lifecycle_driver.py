@@ -1,5 +1,5 @@
 """The part of tools/module_lifecycle.py that runs inside Odoo, on one copy
-of the test template: uninstall a plugin (with the modules depending on it)
+of the test template: uninstall modules (with the modules depending on them)
 as the Apps menu does, check that it left nothing behind and that the core
 works, reinstall it and check that it is whole again.
 
@@ -376,37 +376,12 @@ def health(env):
 
 # ---------------------------------------------------------------- the core at work
 def smoke(registry, folders):
-    """The core at work without the plugin; returns what failed."""
-    found = []
+    """The core at work without the modules; returns what failed."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["customer.profile"]._recompute_all(env["res.company"].search([]))
-        partner = env["customer.profile"].search([], limit=1).partner_id
-        views = env["res.partner"].get_views([(False, "form")])
-        partner.read(list(views["models"]["res.partner"]["fields"]))
-        order = env["sale.order"].search([("state", "in", ("draft", "sent"))], limit=1)
-        order.action_confirm()
-        customer, company = order.partner_id.commercial_partner_id, order.company_id
-        cr.commit()
-        env.ref("customer_relationship.ir_cron_customer_profile_queue").method_direct_trigger()
-        cr.commit()
-        env.invalidate_all()
-        if env["customer.profile.queue"].search_count([]):
-            found.append("the profile queue is not drained by its cron")
-        confirmed = env["sale.order"].search_count(
-            [
-                ("partner_id", "child_of", customer.id),
-                ("company_id", "=", company.id),
-                ("state", "=", "sale"),
-            ]
-        )
-        profile = env["customer.profile"].search(
-            [("partner_id", "=", customer.id), ("company_id", "=", company.id)]
-        )
-        if profile.order_count != confirmed:
-            found.append(
-                f"{customer.name}: {profile.order_count} orders in the facts, {confirmed} confirmed"
-            )
+        found = read_customer_form(env)
+        found += confirm_quotation(env)
         for name, model in registry.items():
             if model._original_module in folders and readable(model):
                 env[name].search([], limit=5).read()
@@ -414,27 +389,70 @@ def smoke(registry, folders):
     return found
 
 
+def read_customer_form(env):
+    """Load a customer's form view and read every field it shows."""
+    partner = env["customer.profile"].search([], limit=1).partner_id
+    if not partner:
+        return ["no customer facts after a full recompute"]
+    views = env["res.partner"].get_views([(False, "form")])
+    partner.read(list(views["models"]["res.partner"]["fields"]))
+    return []
+
+
+def confirm_quotation(env):
+    """Confirm a quotation, commit, and let the facts queue's cron refresh
+    its customer."""
+    order = env["sale.order"].search([("state", "in", ("draft", "sent"))], limit=1)
+    if not order:
+        return ["no quotation left to confirm"]
+    order.action_confirm()
+    if order.state != "sale":
+        return [f"{order.name} is {order.state} after its confirmation"]
+    customer, company = order.partner_id.commercial_partner_id, order.company_id
+    env.cr.commit()
+    env.ref("customer_relationship.ir_cron_customer_profile_queue").method_direct_trigger()
+    env.cr.commit()
+    env.invalidate_all()
+    found = []
+    if env["customer.profile.queue"].search_count([]):
+        found.append("the facts queue is not drained by its cron")
+    confirmed = env["sale.order"].search_count(
+        [
+            ("partner_id", "child_of", customer.id),
+            ("company_id", "=", company.id),
+            ("state", "=", "sale"),
+        ]
+    )
+    profile = env["customer.profile"].search(
+        [("partner_id", "=", customer.id), ("company_id", "=", company.id)]
+    )
+    if profile.order_count != confirmed:
+        found.append(
+            f"{customer.name}: {profile.order_count} orders in its facts, {confirmed} confirmed"
+        )
+    return found
+
+
 # ---------------------------------------------------------------- the run
-def uninstall(registry, plugin):
-    """Uninstall ``plugin`` and what depends on it; returns the snapshot of
-    what they owned and the registry's health before."""
+def uninstall(registry, names):
+    """Uninstall the modules ``names`` and what depends on them; returns the
+    snapshot of what they owned and the registry's health before."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        module = env["ir.module.module"].search(
-            [("name", "=", plugin), ("state", "=", "installed")]
+        modules = env["ir.module.module"].search(
+            [("name", "in", names), ("state", "=", "installed")]
         )
-        if not module:
-            raise RuntimeError(f"{plugin} is not installed in the template")
-        names = sorted((module | module.downstream_dependencies()).mapped("name"))
-        owned = Owned(env, names)
+        if len(modules) != len(names):
+            raise RuntimeError(f"{', '.join(names)}: not all installed in the template")
+        owned = Owned(env, sorted((modules | modules.downstream_dependencies()).mapped("name")))
         before = health(env)
-        module.button_immediate_uninstall()
+        modules.button_immediate_uninstall()
     return owned, before
 
 
-def lifecycle(db, plugin, folders, ddl, no_table):
+def lifecycle(db, names, folders, ddl, no_table):
     failures, notes = [], []
-    owned, before = uninstall(Registry(db), plugin)
+    owned, before = uninstall(Registry(db), names)
     registry = Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -445,7 +463,9 @@ def lifecycle(db, plugin, folders, ddl, no_table):
     failures += smoke(registry, folders)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        ddl.folders = tuple(os.path.realpath(folders[name]) for name in owned.names)
+        ddl.folders = tuple(
+            os.path.realpath(folders[name]) for name in owned.names if name in folders
+        )
         try:
             env["ir.module.module"].search([("name", "in", owned.names)]).button_immediate_install()
         finally:
@@ -467,7 +487,7 @@ def lifecycle(db, plugin, folders, ddl, no_table):
     return failures, notes, summary
 
 
-def run(config_path, db, plugin, folders):
+def run(config_path, db, names, folders):
     odoo.tools.config.parse_config(["-c", config_path, "-d", db, "--log-level=warn", "--no-http"])
     no_table = NoTableLog()
     registry_log = logging.getLogger("odoo.modules.registry")
@@ -475,13 +495,13 @@ def run(config_path, db, plugin, folders):
     registry_log.addHandler(no_table)
     ddl = DdlCapture()
     ddl.install()
-    result = {"name": f"uninstall and reinstall of {plugin}", "notes": [], "summary": ""}
+    result = {"name": f"uninstall and reinstall of {', '.join(names)}", "notes": [], "summary": ""}
     try:
         result["failures"], result["notes"], result["summary"] = lifecycle(
-            db, plugin, folders, ddl, no_table
+            db, names, folders, ddl, no_table
         )
     except Exception:
         traceback.print_exc()
-        result["failures"] = [f"{plugin}: {traceback.format_exc().strip().splitlines()[-1]}"]
+        result["failures"] = [traceback.format_exc().strip().splitlines()[-1]]
     sys.stdout.write(json.dumps(result) + "\n")
     return 1 if result["failures"] else 0
