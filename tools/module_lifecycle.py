@@ -39,6 +39,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_data
+import psycopg2.sql
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = os.path.join(ROOT, "addons")
@@ -150,7 +151,12 @@ def table_snapshot(cnx, our_tables):
         )
         tables = [row[0] for row in cr.fetchall()]
         cr.execute(
-            " UNION ALL ".join(f"SELECT '{table}', count(*) FROM \"{table}\"" for table in tables)
+            psycopg2.sql.SQL(" UNION ALL ").join(
+                psycopg2.sql.SQL("SELECT {}, count(*) FROM {}").format(
+                    psycopg2.sql.Literal(table), psycopg2.sql.Identifier(table)
+                )
+                for table in tables
+            )
         )
         counts = dict(cr.fetchall())
         sums = {}
@@ -162,10 +168,14 @@ def table_snapshot(cnx, our_tables):
                 (f'"{table}"',),
             )
             columns = [row[0] for row in cr.fetchall() if row[0] not in VOLATILE_COLUMNS]
-            selected = ", ".join(f'"{column}"' for column in columns)
             cr.execute(
-                f"SELECT md5(COALESCE(string_agg(r::text, '|' ORDER BY r::text), ''))"
-                f' FROM (SELECT {selected} FROM "{table}") r'
+                psycopg2.sql.SQL(
+                    "SELECT md5(COALESCE(string_agg(r::text, '|' ORDER BY r::text), ''))"
+                    " FROM (SELECT {} FROM {}) r"
+                ).format(
+                    psycopg2.sql.SQL(", ").join(map(psycopg2.sql.Identifier, columns)),
+                    psycopg2.sql.Identifier(table),
+                )
             )
             sums[table] = cr.fetchone()[0]
     return counts, sums

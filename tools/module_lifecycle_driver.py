@@ -18,6 +18,7 @@ import traceback
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
+from odoo.tools import SQL
 from odoo.tools import sql as sql_tools
 
 # Database objects named by SQL a module's own code runs (DDL only).
@@ -220,9 +221,12 @@ class Owned:
 
     def _module_rows(self, cr, table):
         cr.execute(
-            f"""SELECT r.name FROM {table} r JOIN ir_module_module m ON m.id = r.module
-                 WHERE m.name = ANY(%s) ORDER BY r.name""",
-            [self.names],
+            SQL(
+                """SELECT r.name FROM %s r JOIN ir_module_module m ON m.id = r.module
+                    WHERE m.name = ANY(%s) ORDER BY r.name""",
+                SQL.identifier(table),
+                self.names,
+            )
         )
         return [row[0] for row in cr.fetchall()]
 
@@ -288,8 +292,13 @@ class Owned:
         )
         for table, column in cr.fetchall():
             cr.execute(
-                f'SELECT "{column}", count(*) FROM "{table}" WHERE "{column}" = ANY(%s) GROUP BY 1',
-                [self.models],
+                SQL(
+                    "SELECT %s, count(*) FROM %s WHERE %s = ANY(%s) GROUP BY 1",
+                    SQL.identifier(column),
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    self.models,
+                )
             )
             found += [
                 f"{count} rows of {table} with {column} = {value}" for value, count in cr.fetchall()
