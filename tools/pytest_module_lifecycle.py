@@ -26,6 +26,7 @@ def pytest_sessionfinish(session, exitstatus):
     if not session.config.getoption("--module-lifecycle") or exitstatus not in (0, 1):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    reporter.ensure_newline()
     reporter.section("module lifecycle (tools/module_lifecycle.py)")
     process = subprocess.Popen(
         [sys.executable, SCRIPT],
