@@ -7,10 +7,10 @@ test suite; README.md, "Module lifecycle").
    every module of the project; then no row was lost or added anywhere, no
    row of ours changed, and the log has no ERROR and no WARNING about our
    modules.
-2. Uninstall: each module but the core (the plugins of addons/, the test
-   modules of tests/addons/) is uninstalled, with the modules that depend on
-   it (bridges), on a copy of its own, as the Apps menu does
-   (``button_immediate_uninstall``). Then its tables, its columns on other
+2. Uninstall: each plugin of addons/ that depends on no other plugin is
+   uninstalled, with the modules that depend on it (bridges), on a copy of
+   its own, as the Apps menu does (``button_immediate_uninstall``); the test
+   modules of tests/addons/ together on one more copy. Then its tables, its columns on other
    models' tables, its many2many tables and constraints are gone; no
    external id, model, field, selection value, or row naming one of its
    models (actions, views, messages, timeline rows...) is left; and the core
