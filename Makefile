@@ -22,10 +22,14 @@ run:
 
 # pytest runs from .build/ on the linked module, so that test modules are
 # named after the module (odoo.addons.customer_relationship...), whatever the
-# checkout's folder is called.
+# checkout's folder is called. After the tests, the upgrade, uninstall and
+# reinstall of every module on copies of the test template (README.md,
+# Module lifecycle); not in a focused run (PYTEST_ARGS) unless MODULE_CHECK=1.
+MODULE_CHECK ?= $(if $(PYTEST_ARGS),0,1)
 test:
 	@bash $(BOOT) testdb
 	@cd .build && PYTHONPATH=../tools ../$(VENV)/bin/python -m pytest -p pytest_noskip \
+		-p pytest_module_lifecycle $(if $(filter 1,$(MODULE_CHECK)),--module-lifecycle) \
 		-p no:cacheprovider --confcutdir=. --odoo-config=odoo.cfg --odoo-database=customer_test --odoo-http \
 		-q -rfEs $(PYTEST_ARGS) addons/customer_relationship/tests \
 		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "../$$d"; done)

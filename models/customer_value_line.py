@@ -1,5 +1,12 @@
+import hashlib
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class CustomerValueLine(models.Model):
@@ -147,12 +154,36 @@ class CustomerValueLine(models.Model):
             for index, source in enumerate(sources)
         )
 
+    @api.model
+    def _view_signature(self, query):
+        """A digest of the view's statement, kept as the view's comment."""
+        return hashlib.sha1(repr((query.code, query.params)).encode()).hexdigest()
+
     def init(self):
+        query = self._value_line_query()
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), query)
+        )
+        self.env.cr.execute(
             SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
+                "COMMENT ON VIEW %s IS %s",
                 SQL.identifier(self._table),
-                self._value_line_query(),
+                self._view_signature(query),
             )
         )
+
+    def _register_hook(self):
+        """Rebuild the view when the loaded modules' sources are not the ones
+        it was made of: when a module adding a source is uninstalled, its
+        lines leave the ledger with it (only updated modules rebuild it
+        otherwise)."""
+        result = super()._register_hook()
+        self.env.cr.execute(SQL("SELECT obj_description(to_regclass(%s), 'pg_class')", self._table))
+        if self.env.cr.fetchone()[0] != self._view_signature(self._value_line_query()):
+            try:
+                with self.env.cr.savepoint():
+                    self.init()
+            except psycopg2.errors.ReadOnlySqlTransaction:
+                _logger.warning("%s: the view's sources changed; update the module", self._table)
+        return result

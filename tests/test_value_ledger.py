@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import CustomerCommon
@@ -65,6 +67,22 @@ class TestValueLedger(CustomerCommon):
         self.assertRecordValues(
             fee, [{"cost": 10.0, "res_model": "sale.order", "res_id": self.order.id}]
         )
+
+    def test_view_follows_the_loaded_sources(self):
+        """A registry loaded without a source (its module uninstalled)
+        rebuilds the view without it; with it again, the lines are back."""
+        ledger = self.env["customer.value.line"]
+        sources = type(ledger)._value_line_sources
+
+        def without_fee(model):
+            return [source for source in sources(model) if "test_handling_fee" not in source.code]
+
+        with patch.object(type(ledger), "_value_line_sources", without_fee):
+            ledger._register_hook()
+            self.assertFalse(self._ledger(source="test_handling_fee"))
+            self.assertTrue(self._ledger(source="invoice"))
+        ledger._register_hook()
+        self.assertEqual(len(self._ledger(source="test_handling_fee")), 1)
 
     def test_reading_one_customer_uses_indexes(self):
         self.env.flush_all()

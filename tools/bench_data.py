@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -83,6 +84,19 @@ class Cluster:
                 cr.execute(statement)
         finally:
             cnx.close()
+
+    def clone(self, source, target, data_dir):
+        """The database ``source`` and its filestore (in ``data_dir``), as ``target``."""
+        self.drop(target, data_dir)
+        self.admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+        filestore = os.path.join(data_dir, "filestore")
+        if os.path.isdir(os.path.join(filestore, source)):
+            shutil.copytree(os.path.join(filestore, source), os.path.join(filestore, target))
+
+    def drop(self, dbname, data_dir):
+        """Drop the database ``dbname`` and its filestore (in ``data_dir``)."""
+        self.admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        shutil.rmtree(os.path.join(data_dir, "filestore", dbname), ignore_errors=True)
 
 
 def read_meta(cluster, dbname):

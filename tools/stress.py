@@ -33,7 +33,6 @@ import itertools
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -141,12 +140,7 @@ class Databases:
 
     def clone(self, source, target):
         """The database ``source`` and its filestore, as ``target``."""
-        self.cluster.admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        self.cluster.admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-        filestore = os.path.join(self.data_dir, "filestore")
-        shutil.rmtree(os.path.join(filestore, target), ignore_errors=True)
-        if os.path.isdir(os.path.join(filestore, source)):
-            shutil.copytree(os.path.join(filestore, source), os.path.join(filestore, target))
+        self.cluster.clone(source, target, self.data_dir)
 
     def vanilla(self):
         """The vanilla database, from a template installed once."""

@@ -27,6 +27,7 @@
     "demo": [
         "demo/customer_lifecycle_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "customer_lifecycle/static/tests/tours/*.js",
