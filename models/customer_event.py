@@ -12,6 +12,7 @@ class CustomerEvent(models.Model):
 
     _name = "customer.event"
     _description = "Customer Timeline Event"
+    _inherit = ["customer.audit.mixin"]
     _order = "date desc, id desc"
     _rec_name = "name"
 
