@@ -32,6 +32,6 @@ class CustomerAuditMixin(models.AbstractModel):
                 self.env._(
                     "%(records)s record what happened: only the system administrator can "
                     "change or delete them.",
-                    records=self._description,
+                    records=self.env["ir.model"]._get(self._name).name,
                 )
             )

@@ -84,7 +84,9 @@ class TestRpcAccess(BaseCommon):
         cls.modules = [
             name
             for name in suite_modules()
-            if cls.env["ir.module.module"].search([("name", "=", name), ("state", "=", "installed")])
+            if cls.env["ir.module.module"].search(
+                [("name", "=", name), ("state", "=", "installed")]
+            )
         ]
         cls.declarations = {}
         for module in cls.modules:
@@ -111,9 +113,7 @@ class TestRpcAccess(BaseCommon):
                 "partner_id": customer.id,
                 "user_id": False,
                 "company_id": cls.company.id,
-                "order_line": [
-                    (0, 0, {"product_id": cls.env.ref("product.product_product_4").id})
-                ],
+                "order_line": [(0, 0, {"product_id": cls.env.ref("product.product_product_4").id})],
             }
         )
         cls.records = {
@@ -247,7 +247,9 @@ class TestRpcAccess(BaseCommon):
                         f"{module}: {model}.{method} as {role}: refused "
                         f"({groups or 'nobody'}) but {outcome}"
                     )
-        self.assertFalse(problems, "RPC access differs from the declarations:\n" + "\n".join(problems))
+        self.assertFalse(
+            problems, "RPC access differs from the declarations:\n" + "\n".join(problems)
+        )
 
     def _writable_declared(self):
         writable = {}

@@ -145,9 +145,7 @@ class TestRightsByRole(CustomerCommon):
                 ("customer.value.line", [("id", "=", ledger.id)], LEDGER_REVENUE, ledger),
                 ("customer.value.line", [("id", "=", ledger.id)], LEDGER_COST, ledger),
             )
-            for (model, domain, field_names, record), readable in zip(
-                cells, expected, strict=True
-            ):
+            for (model, domain, field_names, record), readable in zip(cells, expected, strict=True):
                 for field_name in field_names:
                     with self.subTest(role=role, model=model, field=field_name):
                         self.assertEqual(
