@@ -33,8 +33,7 @@ class TestSegmentCompanyScope(CustomerCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Segment Scope Co B"})
-        cls.env.user.company_ids |= cls.company_b
+        cls.company_b = cls._other_company("Segment Scope Co B")
         # a shared contact who bought in both companies, much more in B
         cls.shared = cls._customer("Scope Shared Buyer")
         cls._order(cls.shared, 100, days_ago=3)
