@@ -273,3 +273,10 @@ class TestAppendOnlyRecords(CustomerCommon):
             self.env["customer.scoring.run"].search_count([("company_id", "=", self.company.id)]),
             2,
         )
+
+    def test_refusal_in_user_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_relationship"], ["zh_CN"])
+        self.user_manager.lang = "zh_CN"
+        with self.assertRaisesRegex(AccessError, "只有系统管理员可以修改或删除"):
+            self.event.with_user(self.user_manager).with_context(lang="zh_CN").unlink()
