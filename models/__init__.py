@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import customer_audit_mixin
 from . import customer_scoring_run
 from . import customer_profile
 from . import customer_profile_sql

@@ -97,11 +97,16 @@ class CustomerConditionMixin(models.AbstractModel):
         return self.env["res.company"]
 
     def _condition_target(self):
-        """The model the condition filters, seen from the record's company (the
-        customer facts of contacts are those of the current company)."""
+        """The model the condition filters, seen from the record's company
+        only: the customer facts of contacts are those of the current company,
+        and the record rules keep every path the condition follows (orders,
+        profiles, timeline...) within that company, even for a user who works
+        in several. A user not allowed in the company gets an AccessError."""
         target = self.env[self._condition_model_name]
         company = self._condition_company()
-        return target.with_company(company) if company else target
+        if not company:
+            return target
+        return target.with_context(allowed_company_ids=company.ids)
 
     def _condition_scope(self):
         """The records of the target model the condition may match: those of

@@ -12,6 +12,7 @@ class CustomerEvent(models.Model):
 
     _name = "customer.event"
     _description = "Customer Timeline Event"
+    _inherit = ["customer.audit.mixin"]
     _order = "date desc, id desc"
     _rec_name = "name"
 
@@ -91,16 +92,72 @@ class CustomerEvent(models.Model):
             vals = dict(vals, partner_id=commercial[vals["partner_id"]])
             key = (vals["event_type"], vals["res_model"], vals["res_id"], vals["partner_id"])
             rows.setdefault(key, vals)
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT event_type, res_model, res_id, partner_id
-                  FROM customer_event
-                 WHERE (event_type, res_model, res_id, partner_id) IN %s
-                """,
-                tuple(rows),
-            )
+        return self._insert_new_events(list(rows.values()))
+
+    @api.model
+    def _insert_new_events(self, vals_list):
+        """One ``INSERT .. ON CONFLICT DO NOTHING`` of ``vals_list``; the rows
+        created, as ``create`` would leave them (defaults, log columns).
+
+        A cause another transaction wrote first is skipped without a unique
+        violation: if that transaction committed after this one's snapshot,
+        PostgreSQL reports a serialization failure instead, which Odoo
+        retries, and the retry skips the row.
+        """
+        events = self.sudo()
+        now = self.env.cr.now()
+        log = {"create_uid": self.env.uid, "create_date": now}
+        log.update(write_uid=self.env.uid, write_date=now)
+        rows = [{**log, **events._add_missing_default_values(vals)} for vals in vals_list]
+        columns = sorted(
+            {
+                name
+                for row in rows
+                for name in row
+                if events._fields[name].store and events._fields[name].column_type
+            }
         )
-        for key in self.env.cr.fetchall():
-            rows.pop(tuple(key), None)
-        return self.sudo().create(list(rows.values())) if rows else self.browse()
+        values = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    events._fields[name].convert_to_column_insert(row[name], events, row)
+                    if name in row
+                    else SQL("DEFAULT")
+                    for name in columns
+                ),
+            )
+            for row in rows
+        )
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO %s (%s) VALUES %s
+                    ON CONFLICT (event_type, res_model, res_id, partner_id) DO NOTHING
+                    RETURNING id
+                    """,
+                    SQL.identifier(self._table),
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    values,
+                )
+            )
+        ]
+        created = self.browse(ids)
+        if created:
+            created._after_insert(columns, rows)
+        return created
+
+    def _after_insert(self, columns, rows):
+        """What ``create`` does after its INSERT: the one2many fields listing
+        the new rows (a customer's timeline) and the fields computed from them
+        see them."""
+        for name in columns:
+            field = self._fields[name]
+            for inverse in self.pool.field_inverses[field]:
+                targets = {row[name] for row in rows if row.get(name)}
+                self.env[inverse.model_name].browse(targets).invalidate_recordset([inverse.name])
+        with self.env.protecting([self._fields[name] for name in columns], self):
+            self.modified(columns, create=True)
+        self._validate_fields(columns)

@@ -26,6 +26,9 @@ FACT_COLUMNS = [
 # run; the others follow from the customer's own orders.
 SCORE_COLUMNS = ["recency_score", "frequency_score", "monetary_score", "rfm_segment", "value_class"]
 ORDER_FACT_COLUMNS = [column for column in FACT_COLUMNS if column not in SCORE_COLUMNS]
+# Amounts of sales orders: read with sales rights (README.md, "Access rights
+# by role"); the customer relationship user group implies them.
+REVENUE_GROUPS = "sales_team.group_sale_salesman"
 
 
 class CustomerProfile(models.Model):
@@ -67,9 +70,10 @@ class CustomerProfile(models.Model):
     )
     revenue = fields.Monetary(
         readonly=True,
+        groups=REVENUE_GROUPS,
         help="Untaxed amount of the confirmed sales orders, in the company's currency.",
     )
-    average_order_value = fields.Monetary(readonly=True)
+    average_order_value = fields.Monetary(readonly=True, groups=REVENUE_GROUPS)
     window_order_count = fields.Integer(
         string="Orders in Window",
         readonly=True,
@@ -78,6 +82,7 @@ class CustomerProfile(models.Model):
     window_revenue = fields.Monetary(
         string="Revenue in Window",
         readonly=True,
+        groups=REVENUE_GROUPS,
         help="Revenue of the orders within the scoring window.",
     )
     recency_score = fields.Integer(string="R", readonly=True, aggregator="avg")
@@ -92,6 +97,7 @@ class CustomerProfile(models.Model):
     )
     lifetime_value = fields.Monetary(
         readonly=True,
+        groups=REVENUE_GROUPS,
         help="Annual revenue x expected lifespan x margin (see Settings).",
     )
     value_class = fields.Selection(

@@ -11,6 +11,7 @@ class CustomerScoringRun(models.Model):
 
     _name = "customer.scoring.run"
     _description = "Customer Scoring Run"
+    _inherit = ["customer.audit.mixin"]
     _order = "id desc"
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)

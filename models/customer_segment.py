@@ -114,6 +114,7 @@ class CustomerSegment(models.Model):
         }
 
     def action_open_mailings(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.customer_segment_mailing_action"

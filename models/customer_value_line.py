@@ -6,7 +6,13 @@ import psycopg2
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from .customer_profile import REVENUE_GROUPS
+
 _logger = logging.getLogger(__name__)
+
+# Cost (and so margin) is accounting data: accounting read rights or
+# invoicing rights (README.md, "Access rights by role").
+COST_GROUPS = "account.group_account_readonly,account.group_account_invoice"
 
 
 class CustomerValueLine(models.Model):
@@ -21,6 +27,7 @@ class CustomerValueLine(models.Model):
 
     _name = "customer.value.line"
     _description = "Customer Value Ledger Line"
+    _inherit = ["customer.audit.mixin"]
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "partner_id"
@@ -52,9 +59,9 @@ class CustomerValueLine(models.Model):
         [("invoice", "Invoiced revenue"), ("goods_cost", "Cost of goods sold")],
         readonly=True,
     )
-    revenue = fields.Monetary(readonly=True)
-    cost = fields.Monetary(readonly=True)
-    margin = fields.Monetary(readonly=True)
+    revenue = fields.Monetary(readonly=True, groups=REVENUE_GROUPS)
+    cost = fields.Monetary(readonly=True, groups=COST_GROUPS)
+    margin = fields.Monetary(readonly=True, groups=COST_GROUPS)
     res_model = fields.Char(string="Source Model", readonly=True)
     res_id = fields.Many2oneReference(string="Source ID", model_field="res_model", readonly=True)
 

@@ -31,6 +31,37 @@ class ResCompany(models.Model):
         help="Share of revenue counted as value; 100 gives a revenue-based lifetime value.",
     )
 
+    # The same bounds as _check_customer_scoring_settings, kept by the
+    # database for writes that bypass the ORM (imports by SQL, scripts).
+    _sql_constraints = [
+        (
+            "customer_scoring_window_range",
+            "CHECK (customer_scoring_window IS NOT NULL"
+            " AND customer_scoring_window BETWEEN 1 AND 3650)",
+            "The scoring window must be between 1 and 3650 days.",
+        ),
+        (
+            "customer_class_shares_order",
+            "CHECK (customer_class_a_share IS NOT NULL AND customer_class_b_share IS NOT NULL"
+            " AND customer_class_a_share > 0"
+            " AND customer_class_a_share < customer_class_b_share"
+            " AND customer_class_b_share <= 100)",
+            "Value class shares must satisfy 0 < A share < A+B share <= 100.",
+        ),
+        (
+            "customer_clv_lifespan_range",
+            "CHECK (customer_clv_lifespan IS NOT NULL"
+            " AND customer_clv_lifespan > 0 AND customer_clv_lifespan <= 100)",
+            "The expected customer lifespan must be more than 0 and at most 100 years.",
+        ),
+        (
+            "customer_clv_margin_range",
+            "CHECK (customer_clv_margin IS NOT NULL"
+            " AND customer_clv_margin > 0 AND customer_clv_margin <= 100)",
+            "The lifetime value margin must be more than 0% and at most 100%.",
+        ),
+    ]
+
     @api.constrains(
         "customer_scoring_window",
         "customer_class_a_share",

@@ -17,5 +17,8 @@ class ResConfigSettings(models.TransientModel):
     customer_clv_margin = fields.Float(related="company_id.customer_clv_margin", readonly=False)
 
     def action_customer_recompute(self):
+        self.env["customer.profile"]._check_customer_manager(
+            self.env._("Only customer relationship managers can recompute customer facts.")
+        )
         self.execute()
         return self.env["customer.profile"].action_recompute_all()

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+# Who reads the customer facts shown on contacts (see README.md, "Access
+# rights by role"); other users see the contacts without them.
+FACT_GROUPS = "customer_relationship.group_customer_user"
+
 # Partner field -> customer.profile field shown on the partner for the
 # current company.
 PROFILE_FIELDS = {
@@ -29,7 +33,9 @@ def _fact_field(field_class, profile_field, *args, **kwargs):
         return records._search_customer_fact(profile_field, operator, value)
 
     search.__name__ = f"_search_customer_{profile_field}"
-    return field_class(*args, compute="_compute_customer_profile", search=search, **kwargs)
+    return field_class(
+        *args, compute="_compute_customer_profile", search=search, groups=FACT_GROUPS, **kwargs
+    )
 
 
 class ResPartner(models.Model):
@@ -48,16 +54,21 @@ class ResPartner(models.Model):
         help="Number of employees of a company customer, for segmentation.",
     )
     customer_profile_ids = fields.One2many(
-        "customer.profile", "partner_id", string="Customer Profiles", readonly=True
+        "customer.profile",
+        "partner_id",
+        string="Customer Profiles",
+        readonly=True,
+        groups=FACT_GROUPS,
     )
     customer_event_ids = fields.One2many(
-        "customer.event", "partner_id", string="Timeline", readonly=True
+        "customer.event", "partner_id", string="Timeline", readonly=True, groups=FACT_GROUPS
     )
     customer_profile_id = fields.Many2one(
         "customer.profile",
         string="Customer Profile",
         compute="_compute_customer_profile",
         search="_search_customer_profile_id",
+        groups=FACT_GROUPS,
         help="Facts of the commercial partner in the current company.",
     )
     customer_first_order_date = _fact_field(fields.Date, "first_order_date", string="First Order")
@@ -67,7 +78,10 @@ class ResPartner(models.Model):
     )
     customer_order_count = _fact_field(fields.Integer, "order_count", string="Confirmed Orders")
     customer_currency_id = fields.Many2one(
-        "res.currency", string="Customer Currency", compute="_compute_customer_profile"
+        "res.currency",
+        string="Customer Currency",
+        compute="_compute_customer_profile",
+        groups=FACT_GROUPS,
     )
     customer_revenue = _fact_field(
         fields.Monetary,
@@ -87,7 +101,9 @@ class ResPartner(models.Model):
         string="Lifetime Value",
         currency_field="customer_currency_id",
     )
-    customer_rfm_score = fields.Char(string="RFM", compute="_compute_customer_profile")
+    customer_rfm_score = fields.Char(
+        string="RFM", compute="_compute_customer_profile", groups=FACT_GROUPS
+    )
     customer_recency_score = _fact_field(fields.Integer, "recency_score", string="R Score")
     customer_frequency_score = _fact_field(fields.Integer, "frequency_score", string="F Score")
     customer_monetary_score = _fact_field(fields.Integer, "monetary_score", string="M Score")
@@ -167,6 +183,7 @@ class ResPartner(models.Model):
         return operator in ("not like", "not ilike", "not =like", "not =ilike")
 
     def action_open_customer_timeline(self):
+        self.env["customer.event"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.customer_event_action"
@@ -176,6 +193,7 @@ class ResPartner(models.Model):
         return action
 
     def action_open_customer_profile(self):
+        self.env["customer.profile"].check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

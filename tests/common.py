@@ -44,6 +44,13 @@ class CustomerCommon(BaseCommon):
         )
 
     @classmethod
+    def _other_company(cls, name):
+        """A second company, which the fixture's superuser works in too."""
+        company = cls.env["res.company"].create({"name": name})
+        cls.env.user.company_ids |= company
+        return company
+
+    @classmethod
     def _setup_accounting(cls):
         """A chart of accounts for the test company, to invoice and pay."""
         cls.env["account.chart.template"].try_loading(

@@ -9,8 +9,7 @@ class TestMultiCompany(CustomerCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_2 = cls.env["res.company"].create({"name": "Customer Test Co 2"})
-        cls.env.user.company_ids |= cls.company_2
+        cls.company_2 = cls._other_company("Customer Test Co 2")
         cls.customer = cls._customer("Li Na")
         cls._order(cls.customer, 100, days_ago=10)
         cls._order(cls.customer, 300, days_ago=5)
@@ -41,3 +40,13 @@ class TestMultiCompany(CustomerCommon):
             .search([("partner_id", "=", self.customer.id)])
         )
         self.assertEqual(profiles.company_id, self.company)
+
+    def test_history_of_own_company_only(self):
+        """Scoring runs and timeline rows of another company stay hidden."""
+        self.user_manager.company_ids = [Command.set(self.company.ids)]
+        env = self.env(user=self.user_manager, context={"allowed_company_ids": self.company.ids})
+        runs = env["customer.scoring.run"].search([])
+        events = env["customer.event"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(runs.company_id, self.company)
+        self.assertEqual(events.company_id, self.company)
+        self.assertEqual(len(events), 2)

@@ -1,4 +1,8 @@
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CustomerCommon
 
@@ -75,3 +79,97 @@ class TestTimeline(CustomerCommon):
         action = self.contact.action_open_customer_timeline()
         events = self.env["customer.event"].search(action["domain"])
         self.assertEqual(events, self._events())
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineConcurrency(CustomerCommon):
+    """Two transactions adding the same event: the second neither fails on the
+    unique index nor duplicates the row."""
+
+    def _vals(self, partner, res_id):
+        return {
+            "partner_id": partner.id,
+            "company_id": partner.env.company.id,
+            "event_type": "mailing",
+            "res_model": "res.partner",
+            "res_id": res_id,
+            "name": "Concurrent mail",
+        }
+
+    def test_row_inserted_meanwhile_is_skipped(self):
+        """A row written under the ORM's back since the cache was filled."""
+        customer = self._customer("Race Customer")
+        self.assertFalse(customer.customer_event_ids)
+        events = self.env["customer.event"]
+        first = events._add_events([self._vals(customer, customer.id)])
+        self.env.cr.execute(
+            "INSERT INTO customer_event (partner_id, company_id, event_type, res_model, res_id,"
+            " date) VALUES (%s, %s, 'mailing', 'res.partner', %s, now() at time zone 'UTC')",
+            [customer.id, self.company.id, customer.id + 1],
+        )
+        again = events._add_events(
+            [self._vals(customer, customer.id), self._vals(customer, customer.id + 1)]
+        )
+        self.assertFalse(again)
+        self.assertEqual(len(customer.customer_event_ids), 2)
+        self.assertIn(first, customer.customer_event_ids)
+        self.assertRecordValues(
+            first,
+            [
+                {
+                    "partner_id": customer.id,
+                    "company_id": self.company.id,
+                    "user_id": self.env.user.id,
+                    "create_uid": self.env.user.id,
+                    "name": "Concurrent mail",
+                    "amount": 0.0,
+                }
+            ],
+        )
+        self.assertTrue(first.date and first.create_date)
+
+    def test_two_transactions(self):
+        """The second transaction started before the first committed: its
+        insert finds the committed row. PostgreSQL reports that as a
+        serialization failure at Odoo's isolation level, which Odoo retries
+        (never a unique violation, which it shows to the user); the retry
+        skips the row."""
+        partner_id = self.env.ref("base.res_partner_1").id
+        company_id = self.env.ref("base.main_company").id
+        res_id = 2_000_000_000 - partner_id
+        vals = {
+            "partner_id": partner_id,
+            "company_id": company_id,
+            "event_type": "mailing",
+            "res_model": "res.partner",
+            "res_id": res_id,
+        }
+
+        def events(cr):
+            return api.Environment(cr, SUPERUSER_ID, {})["customer.event"]
+
+        try:
+            with self.registry.cursor() as cr_1, self.registry.cursor() as cr_2:
+                cr_2.execute("SELECT 1")  # the second transaction's snapshot
+                self.assertEqual(len(events(cr_1)._add_events([vals])), 1)
+                cr_1.commit()
+                with mute_logger("odoo.sql_db"):
+                    try:
+                        created = events(cr_2)._add_events([vals])
+                    except psycopg2.errors.SerializationFailure:
+                        cr_2.rollback()
+                        created = events(cr_2)._add_events([vals])
+                self.assertFalse(created)
+                cr_2.execute(
+                    "SELECT count(*) FROM customer_event WHERE res_id = %s AND event_type ="
+                    " 'mailing'",
+                    [res_id],
+                )
+                self.assertEqual(cr_2.fetchone()[0], 1)
+                cr_2.rollback()
+        finally:
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    "DELETE FROM customer_event WHERE res_model = 'res.partner' AND res_id = %s",
+                    [res_id],
+                )
