@@ -17,3 +17,6 @@ from . import test_condition
 from . import test_sql_contracts
 from . import test_bench_steps
 from . import test_scores_property
+from . import test_handover_rpc
+from . import test_handover_batches
+from . import test_handover_bench
