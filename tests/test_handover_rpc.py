@@ -17,6 +17,16 @@ class TestHandoverRpc(HandoverCommon):
         super().setUpClass()
         cls.other_company = cls.env["res.company"].create({"name": "Handover Other Co"})
 
+    def _new_user(self, login, groups="base.group_user", company=None):
+        company = company or self.company
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
     def _rpc(self, user, model, method, *args, **kwargs):
         env = self.env(user=user, context={"allowed_company_ids": user.company_ids.ids})
         return call_kw(env[model], method, list(args), kwargs)
@@ -43,13 +53,10 @@ class TestHandoverRpc(HandoverCommon):
         self.assertFalse(self._handovers())
 
     def test_customer_manager_must_be_sales_administrator(self):
-        crm_only = new_test_user(
-            self.env,
-            login="ho_crm_only",
-            groups="base.group_user,sales_team.group_sale_salesman,"
+        crm_only = self._new_user(
+            "ho_crm_only",
+            "base.group_user,sales_team.group_sale_salesman,"
             "customer_relationship.group_customer_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
         )
         self._assert_refused(AccessError, crm_only)
         action = self._confirm(self.user_manager)
@@ -60,26 +67,13 @@ class TestHandoverRpc(HandoverCommon):
         self._assert_untouched()
 
     def test_successor_must_be_active_internal_user_of_the_company(self):
-        portal = new_test_user(
-            self.env,
-            login="ho_portal",
-            groups="base.group_portal",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
-        archived = new_test_user(
-            self.env,
-            login="ho_archived",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        portal = self._new_user("ho_portal", "base.group_portal")
+        archived = self._new_user("ho_archived")
         archived.active = False
-        elsewhere = new_test_user(
-            self.env,
-            login="ho_elsewhere",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=self.other_company.id,
-            company_ids=[Command.set(self.other_company.ids)],
+        elsewhere = self._new_user(
+            "ho_elsewhere",
+            "base.group_user,sales_team.group_sale_salesman",
+            company=self.other_company,
         )
         for successor in (portal, archived, elsewhere):
             with self.subTest(successor=successor.login):
