@@ -456,7 +456,12 @@ class CustomerHandover(models.Model):
         initial = {record.id: {fname: record[fname] for fname in fnames} for record in records}
         quiet = records.with_context(tracking_disable=True, mail_auto_subscribe_no_notify=True)
         for subset, values in self._moved_values(quiet, successor):
-            subset.write(values)
+            if subset._name == "res.partner":
+                # the ORM's write syncs each contact with its children, one
+                # query each, for fields a handover does not change
+                self._update_by_sql(subset, values)
+            else:
+                subset.write(values)
         if not track:
             return
         records._message_subscribe(partner_ids=successor.partner_id.ids)
@@ -489,18 +494,7 @@ class CustomerHandover(models.Model):
         successor follows their documents and the assignees' activity
         counters are refreshed, as when an activity is reassigned, without
         one e-mail per activity."""
-        activities.flush_recordset()
-        self.env.execute_query(
-            SQL(
-                "UPDATE %s SET user_id = %s, write_uid = %s, write_date = %s WHERE id IN %s",
-                SQL.identifier(activities._table),
-                successor.id,
-                self.env.uid,
-                self.env.cr.now(),
-                tuple(activities.ids),
-            )
-        )
-        activities.invalidate_recordset(["user_id", "write_uid", "write_date"])
+        self._update_by_sql(activities, {"user_id": successor.id})
         per_model = defaultdict(set)
         for activity in activities:
             per_model[activity.res_model].add(activity.res_id)
@@ -511,6 +505,28 @@ class CustomerHandover(models.Model):
         if activities.filtered(lambda act: act.date_deadline <= fields.Date.today()):
             successor._bus_send("mail.activity/updated", {"activity_created": True})
             self.user_id._bus_send("mail.activity/updated", {"activity_deleted": True})
+
+    def _update_by_sql(self, records, values):
+        """Write ``values`` (stored fields) on ``records`` in one statement:
+        the ORM's caches invalidated and the fields' dependents marked for
+        recomputation, as a write would; no override of ``write`` runs."""
+        fnames = list(values)
+        records.flush_recordset(fnames)
+        assignments = SQL(", ").join(
+            SQL("%s = %s", SQL.identifier(fname), value) for fname, value in values.items()
+        )
+        self.env.execute_query(
+            SQL(
+                "UPDATE %s SET %s, write_uid = %s, write_date = %s WHERE id IN %s",
+                SQL.identifier(records._table),
+                assignments,
+                self.env.uid,
+                self.env.cr.now(),
+                tuple(records.ids),
+            )
+        )
+        records.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        records.modified(fnames)
 
     def _log_handover_on_customers(self, lines):
         """A note on each moved customer's chatter: who had it, who has it now."""
