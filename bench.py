@@ -357,9 +357,10 @@ def naive_facts(env, company, partner_ids):
 # activities (on the quotations first, then on the customers).
 HANDOVER_SIZES = {"customers": 5000, "quotations": 2000, "activities": 3000}
 HANDOVER_LOGINS = ("bench.handover.leaver", "bench.handover.first", "bench.handover.second")
-# the most queries the whole handover may take: measured 1,129 (199 to
-# confirm, then about 93 per batch of 500 customers, whatever is in it),
-# where moving record by record takes several per customer
+# the most queries the whole handover may take: at SCALE=small, 199 to
+# confirm, then 93 per batch of 500 customers whatever is in it (about 1,130
+# for the ten batches), where moving record by record takes several per
+# customer
 HANDOVER_QUERY_BUDGET = 1500
 
 
