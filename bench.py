@@ -70,6 +70,7 @@ def bench_steps(bench):
             floor=floor,
             setup=setup_full_run,
         ),
+        *handover_steps(bench),
     ]
 
 
@@ -349,3 +350,159 @@ def naive_facts(env, company, partner_ids):
         )
         fact["value_class"] = value.value_class(fact["revenue"], classes)
     return facts
+
+
+# ---------------------------------------------------------------- handover
+# The handover of one salesperson's book: customers, open quotations and
+# activities (on the quotations first, then on the customers).
+HANDOVER_SIZES = {"customers": 5000, "quotations": 2000, "activities": 3000}
+HANDOVER_LOGINS = ("bench.handover.leaver", "bench.handover.first", "bench.handover.second")
+# the most queries the whole handover may take: at SCALE=small, 199 to
+# confirm, then 93 per batch of 500 customers whatever is in it (about 1,130
+# for the ten batches), where moving record by record takes several per
+# customer
+HANDOVER_QUERY_BUDGET = 1500
+
+
+def handover_steps(bench):
+    return [
+        bench.Step(
+            "handover",
+            "handover, 5,000 customers",
+            lambda ctx: run_handover(bench, ctx),
+            check=handover_check,
+            setup=setup_handover,
+            vacuum=["res_partner", "sale_order", "mail_activity", "mail_message"],
+        ),
+    ]
+
+
+def handover_users(ctx):
+    """The leaver and the two successors, created the first time."""
+    users = ctx.env["res.users"].with_context(active_test=False)
+    found = users.search([("login", "in", HANDOVER_LOGINS)])
+    by_login = {user.login: user for user in found}
+    salesman = ctx.env.ref("sales_team.group_sale_salesman")
+    for login in HANDOVER_LOGINS:
+        if login not in by_login:
+            by_login[login] = users.with_context(no_reset_password=True).create(
+                {
+                    "name": login.replace(".", " ").title(),
+                    "login": login,
+                    "company_id": ctx.company.id,
+                    "company_ids": [(6, 0, ctx.company.ids)],
+                    "groups_id": [(6, 0, [ctx.env.ref("base.group_user").id, salesman.id])],
+                }
+            )
+    return [by_login[login] for login in HANDOVER_LOGINS]
+
+
+def setup_handover(ctx):
+    """One salesperson with the customers, open quotations and activities of
+    ``HANDOVER_SIZES`` (or ``ctx.state["handover_sizes"]``), committed."""
+    sizes = ctx.state.get("handover_sizes", HANDOVER_SIZES)
+    env = ctx.env(context={"tracking_disable": True, "mail_activity_quick_update": True})
+    leaver, _first, _second = handover_users(ctx)
+    partners = env["res.partner"]
+    customers = partners.search([("user_id", "=", leaver.id)], order="id")
+    if len(customers) < sizes["customers"]:
+        ctx.cr.execute(
+            """SELECT p.id FROM res_partner p
+                WHERE p.commercial_partner_id = p.id AND p.active
+                  AND p.user_id IS DISTINCT FROM %s
+                  AND (p.company_id IS NULL OR p.company_id = %s)
+                  AND p.id NOT IN (SELECT partner_id FROM res_company)
+                  AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+                ORDER BY p.id LIMIT %s""",
+            (leaver.id, ctx.company.id, sizes["customers"] - len(customers)),
+        )
+        more = partners.browse([row[0] for row in ctx.cr.fetchall()])
+        more.write({"user_id": leaver.id})
+        customers |= more
+    orders = env["sale.order"]
+    quotations = orders.search(
+        [("user_id", "=", leaver.id), ("state", "=", "draft"), ("company_id", "=", ctx.company.id)],
+        order="id",
+    )
+    missing = sizes["quotations"] - len(quotations)
+    if missing > 0:
+        quotations |= orders.with_company(ctx.company).create(
+            [
+                {"partner_id": customer.id, "user_id": leaver.id, "company_id": ctx.company.id}
+                for customer in customers[len(quotations) : len(quotations) + missing]
+            ]
+        )
+    activities = env["mail.activity"]
+    existing = activities.search_count([("user_id", "=", leaver.id)])
+    missing = sizes["activities"] - existing
+    if missing > 0:
+        todo = env.ref("mail.mail_activity_data_todo")
+        targets = [*quotations, *customers]
+        model_ids = {name: env["ir.model"]._get_id(name) for name in ("sale.order", "res.partner")}
+        activities.create(
+            [
+                {
+                    "res_model_id": model_ids[record._name],
+                    "res_id": record.id,
+                    "activity_type_id": todo.id,
+                    "user_id": leaver.id,
+                    "summary": "Bench follow-up",
+                }
+                for record in targets[existing : existing + missing]
+            ]
+        )
+    ctx.commit()
+    ctx.log(
+        f"handover: {len(customers)} customers, {len(quotations)} quotations, "
+        f"{max(existing, sizes['activities'])} activities of {leaver.login}"
+    )
+    for table in ("res_partner", "sale_order", "mail_activity"):
+        ctx.vacuum(table)
+
+
+def run_handover(bench, ctx):
+    """The whole handover as a manager runs it: the wizard's confirmation
+    (which queues it, above the deferral threshold) and every batch the
+    cron then applies (here without its commits). Seconds and queries."""
+    leaver, first, second = handover_users(ctx)
+    admin = ctx.env.ref("base.user_admin")
+    env = ctx.env(user=admin, context={"allowed_company_ids": ctx.company.ids})
+    ctx.env.invalidate_all()
+    cr = ctx.cr
+    before = cr.sql_log_count
+    started = time.perf_counter()
+    wizard = env["customer.handover.wizard"].create(
+        {"user_id": leaver.id, "successor_ids": [(6, 0, (first | second).ids)]}
+    )
+    action = wizard.action_confirm()
+    env.flush_all()
+    confirmed = time.perf_counter() - started
+    confirm_queries = cr.sql_log_count - before
+    handover = env["customer.handover"].sudo().browse(action["res_id"])
+    batches = 0
+    while handover.with_context(customer_handover_cron=True)._apply_next_batch():
+        batches += 1
+    env.flush_all()
+    elapsed = time.perf_counter() - started
+    queries = cr.sql_log_count - before
+    moved = handover.customer_count
+    return bench.Measure(
+        elapsed,
+        moved,
+        queries=queries,
+        confirm_queries=confirm_queries,
+        queries_per_batch=round((queries - confirm_queries) / (batches + 1)),
+        confirm_seconds=round(confirmed, 3),
+        batches=batches + 1,
+        state=handover.state,
+        quotations=handover.quotation_count,
+        activities=handover.activity_count,
+    )
+
+
+def handover_check(result, _results):
+    """Every customer moved, in a number of queries that does not depend on
+    how many customers, quotations and activities move."""
+    queries = result.get("queries")
+    text = f"done, <= {HANDOVER_QUERY_BUDGET} queries ({queries})"
+    return text, result.get("state") == "done" and queries <= HANDOVER_QUERY_BUDGET

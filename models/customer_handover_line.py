@@ -20,3 +20,11 @@ class CustomerHandoverLine(models.Model):
     opportunity_count = fields.Integer(string="Opportunities", readonly=True)
     quotation_count = fields.Integer(string="Quotations", readonly=True)
     activity_count = fields.Integer(string="Activities", readonly=True)
+    state = fields.Selection(
+        [("pending", "Waiting"), ("done", "Moved")],
+        required=True,
+        readonly=True,
+        default="done",
+        index=True,
+        help="Waiting: the customer of a queued handover, not moved yet.",
+    )

@@ -20,3 +20,6 @@ from . import test_scores_property
 from . import test_company_checks
 from . import test_segment_scope
 from . import test_rpc_access
+from . import test_handover_rpc
+from . import test_handover_batches
+from . import test_handover_bench

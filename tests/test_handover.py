@@ -5,11 +5,15 @@ from odoo.tests import new_test_user, tagged
 from .common import CustomerCommon
 
 
-@tagged("post_install", "-at_install")
-class TestHandover(CustomerCommon):
+class HandoverCommon(CustomerCommon):
+    """A leaver with four customers and their open work, two successors and
+    a colleague whose records never move."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # handing over moves other salespeople's records: sales administrators only
+        cls.user_manager.groups_id |= cls.env.ref("sales_team.group_sale_manager")
         company_vals = {
             "company_id": cls.company.id,
             "company_ids": [Command.set(cls.company.ids)],
@@ -144,6 +148,9 @@ class TestHandover(CustomerCommon):
             for record in recordset
         }
 
+
+@tagged("post_install", "-at_install")
+class TestHandover(HandoverCommon):
     def test_moves_exactly_the_leavers_open_work(self):
         wizard = self._wizard(self.succ_a)
         wizard.action_preview()

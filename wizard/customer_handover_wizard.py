@@ -1,22 +1,21 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.customer_handover import CUSTOMER_SCOPES, SPLIT_MODES, set_handover_counts
-
-OPEN_QUOTATION_STATES = ("draft", "sent")
 
 
 class CustomerHandoverWizard(models.TransientModel):
     """Hand a salesperson's customers over to one or more successors.
 
-    Two steps: *Preview* counts what would move, *Confirm* moves it in one
-    transaction and records a ``customer.handover``. What moves with a
-    customer (the commercial partner whose salesperson is the leaver): its
-    contacts still assigned to the leaver, the leaver's open opportunities
-    and open quotations of the customer in the wizard's company, and the
-    leaver's activities on all of these.
+    Two steps: *Preview* counts what would move, *Confirm* records a
+    ``customer.handover`` and moves it, in one transaction, or in batches
+    later for a large handover. What moves with a customer (the commercial
+    partner whose salesperson is the leaver): its contacts of the company
+    still assigned to the leaver, the leaver's open opportunities and open
+    quotations of the customer in the wizard's company, and the leaver's
+    activities on all of these (``customer.handover._collect``).
     """
 
     _name = "customer.handover.wizard"
@@ -175,99 +174,45 @@ class CustomerHandoverWizard(models.TransientModel):
             customers = customers.filtered(lambda customer: customer in profiled)
         return customers
 
-    def _collect(self, customers):
-        """What moves with ``customers``: a dict of (sudo) recordsets.
-
-        ``contacts``: the customers and their contacts assigned to the
-        leaver; ``leads``: open opportunities, ``orders``: open quotations
-        and ``activities``: the leaver's activities on the customers, their
-        contacts, those opportunities and those quotations.
-        """
+    def _check_handover_access(self):
+        """The user may hand customers over in the wizard's company: a
+        customer relationship manager who is also a sales administrator
+        (the records moved belong to other salespeople), working in that
+        company. Checked on the server before anything is read as
+        superuser; ``AccessError`` otherwise."""
         self.ensure_one()
-        leaver = self.user_id._origin
-        company = self.company_id._origin
-        env = self.env(su=True)
-        if not customers or not leaver:
-            return {
-                "contacts": env["res.partner"],
-                "leads": env["crm.lead"],
-                "orders": env["sale.order"],
-                "activities": env["mail.activity"],
-            }
-        partners = env["res.partner"].search([("commercial_partner_id", "in", customers.ids)])
-        leads = env["crm.lead"].search(
-            [
-                ("user_id", "=", leaver.id),
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", [False, company.id]),
-                "|",
-                ("stage_id", "=", False),
-                ("stage_id.is_won", "=", False),
-            ]
-        )
-        orders = env["sale.order"].search(
-            [
-                ("user_id", "=", leaver.id),
-                ("partner_id", "in", partners.ids),
-                ("state", "in", OPEN_QUOTATION_STATES),
-                ("company_id", "=", company.id),
-            ]
-        )
-        activities = env["mail.activity"].search(
-            [
-                ("user_id", "=", leaver.id),
-                "|",
-                "|",
-                "&",
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                "&",
-                ("res_model", "=", "crm.lead"),
-                ("res_id", "in", leads.ids),
-                "&",
-                ("res_model", "=", "sale.order"),
-                ("res_id", "in", orders.ids),
-            ]
-        )
-        return {
-            "contacts": partners.filtered(lambda partner: partner.user_id == leaver),
-            "leads": leads,
-            "orders": orders,
-            "activities": activities,
-        }
+        if self.env.su:
+            return
+        user = self.env.user
+        if not (
+            user.has_group("customer_relationship.group_customer_manager")
+            and user.has_group("sales_team.group_sale_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only customer relationship managers who are also sales "
+                    "administrators can hand customers over."
+                )
+            )
+        if self.company_id._origin not in user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot hand customers over in %(company)s: it is not one of "
+                    "your companies.",
+                    company=self.company_id.sudo().display_name,
+                )
+            )
 
-    @api.model
-    def _customer_of(self, moves):
-        """Map each moved record, by (model, id), to its customer's id."""
-        owner = {}
-        for key in ("contacts", "leads", "orders"):
-            for record in moves[key]:
-                partner = record if key == "contacts" else record.partner_id
-                owner[(record._name, record.id)] = partner.commercial_partner_id.id
-        partners = self.env["res.partner"].browse(
-            moves["activities"]
-            .filtered(lambda act: act.res_model == "res.partner")
-            .mapped("res_id")
+    def _collect(self, customers):
+        """What moves with ``customers``: see ``customer.handover._collect``.
+        Checks the user's rights first."""
+        self._check_handover_access()
+        return self.env["customer.handover"]._collect(
+            self.user_id._origin, self.company_id._origin, customers
         )
-        for partner in partners:
-            owner[(partner._name, partner.id)] = partner.commercial_partner_id.id
-        for activity in moves["activities"]:
-            owner[(activity._name, activity.id)] = owner[(activity.res_model, activity.res_id)]
-        return owner
 
     def _count_per_customer(self, moves):
-        owner = self._customer_of(moves)
-        counts = defaultdict(
-            lambda: {"opportunity_count": 0, "quotation_count": 0, "activity_count": 0}
-        )
-        for key, count_field in (
-            ("leads", "opportunity_count"),
-            ("orders", "quotation_count"),
-            ("activities", "activity_count"),
-        ):
-            for record in moves[key]:
-                counts[owner[(record._name, record.id)]][count_field] += 1
-        return counts
+        return self.env["customer.handover"]._count_per_customer(moves)
 
     def _even_plan(self, customers):
         """Deal ``customers`` to the successors in turn: {customer: successor}."""
@@ -296,14 +241,20 @@ class CustomerHandoverWizard(models.TransientModel):
     def _get_plan(self):
         """Check the input; return the move as {customer: successor}.
 
-        Raises ``UserError`` before anything is written.
+        Raises ``UserError`` before anything is written (``AccessError``
+        when the user may not hand customers over here).
         """
         self.ensure_one()
+        self._check_handover_access()
         leaver = self.user_id
         successors = self.successor_ids
-        if not successors:
+        # every successor stored, archived ones and those of other companies
+        # included (reading as the user would leave them out silently)
+        chosen = self.sudo().with_context(active_test=False).successor_ids
+        if not chosen:
             raise UserError(self.env._("Choose at least one successor."))
-        if leaver in successors:
+        self._check_successors(chosen)
+        if leaver in chosen:
             raise UserError(
                 self.env._(
                     "%(user)s is leaving and cannot be one of the successors.",
@@ -348,6 +299,28 @@ class CustomerHandoverWizard(models.TransientModel):
                 )
             )
         return plan
+
+    def _check_successors(self, successors):
+        """Every successor is an active internal user of the wizard's
+        company; ``UserError`` naming the first one that is not."""
+        company = self.company_id._origin
+        for successor in successors.sudo().with_context(active_test=False):
+            if successor.share or not successor.active:
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot take customers over: only active internal users can.",
+                        user=successor.display_name,
+                    )
+                )
+            if company not in successor.company_ids:
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot take customers over in %(company)s: it is not one "
+                        "of their companies.",
+                        user=successor.display_name,
+                        company=company.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Actions
@@ -397,88 +370,46 @@ class CustomerHandoverWizard(models.TransientModel):
         }
 
     def _do_handover(self):
-        """Record the handover, move the customers and what goes with them,
-        then tell the customers' chatter and timeline. Returns the handover."""
-        self.env["customer.handover"].check_access("create")
+        """Check the rights and the input, record the handover, then apply
+        it: at once, or, above the deferral threshold
+        (``customer.handover._defer_threshold``), queued for batches run
+        outside this request. Returns the handover."""
         plan = self._get_plan()
-        moves = self._collect(self.env["res.partner"].union(*plan))
+        customers = self.env["res.partner"].union(*plan)
+        moves = self._collect(customers)
+        handovers = self.env["customer.handover"]
         handover = self._create_handover(plan, self._count_per_customer(moves))
-        self._reassign(plan, moves)
-        handover.state = "done"
-        self._log_handover_on_customers(handover, plan)
-        self._add_handover_events(handover, plan)
-        return handover
+        if len(plan) > handovers._defer_threshold():
+            handover._defer_apply()
+        else:
+            handover._apply_lines(handover.line_ids, moves)
+            handover.state = "done"
+        return handover.with_env(self.env)
 
     def _create_handover(self, plan, counts):
-        """The ``customer.handover`` record of this wizard's move, one line
-        per customer of ``plan`` ({customer: successor})."""
+        """The ``customer.handover`` record of this wizard's move (written as
+        superuser: handovers are audit records users only read), one line,
+        waiting, per customer of ``plan`` ({customer: successor})."""
         leaver = self.user_id
         customers = self.env["res.partner"].union(*plan)
-        return self.env["customer.handover"].create(
-            {
-                "user_id": leaver.id,
-                "successor_ids": [Command.set(self.successor_ids.ids)],
-                "split_mode": self.split_mode,
-                "customer_scope": self.customer_scope,
-                "category_ids": [Command.set(self.category_ids.ids)],
-                "rfm_segment_ids": [Command.set(self.rfm_segment_ids.ids)],
-                "value_class_ids": [Command.set(self.value_class_ids.ids)],
-                "company_id": self.company_id.id,
-                "line_ids": [
-                    Command.create({**vals, "from_user_id": leaver.id})
-                    for vals in self._line_values(customers, plan, counts)
-                ],
-            }
-        )
-
-    def _reassign(self, plan, moves):
-        """Give every record of ``moves`` (from ``_collect``) its customer's
-        successor as ``user_id``: one write per kind of record and successor."""
-        owner = self._customer_of(moves)
-        successor_of = {customer.id: successor for customer, successor in plan.items()}
-        for records in moves.values():
-            per_successor = defaultdict(list)
-            for record in records:
-                customer_id = owner[(record._name, record.id)]
-                per_successor[successor_of[customer_id]].append(record.id)
-            for successor, record_ids in per_successor.items():
-                records.browse(record_ids).with_context(mail_activity_quick_update=True).write(
-                    {"user_id": successor.id}
-                )
-
-    def _log_handover_on_customers(self, handover, plan):
-        """A note on each moved customer's chatter: who had it, who has it now."""
-        customers = self.env["res.partner"].union(*plan)
-        bodies = {
-            customer.id: self.env._(
-                "Customer handed over from %(from_user)s to %(to_user)s",
-                from_user=self.user_id.name,
-                to_user=plan[customer].name,
-            )
-            for customer in customers
-        }
-        customers._message_log_batch(
-            bodies=bodies, author_id=self.env.user.partner_id.id, message_type="comment"
-        )
-
-    def _add_handover_events(self, handover, plan):
-        """One timeline row per moved customer, pointing to ``handover``."""
-        self.env["customer.event"].sudo()._add_events(
-            [
+        return (
+            self.env["customer.handover"]
+            .sudo()
+            .create(
                 {
-                    "partner_id": customer.id,
-                    "company_id": handover.company_id.id,
-                    "event_type": "handover",
-                    "res_model": handover._name,
-                    "res_id": handover.id,
-                    "date": handover.date,
-                    "name": self.env._(
-                        "%(reference)s: %(from_user)s to %(to_user)s",
-                        reference=handover.name,
-                        from_user=self.user_id.name,
-                        to_user=successor.name,
-                    ),
+                    "user_id": leaver.id,
+                    "successor_ids": [Command.set(self.successor_ids.ids)],
+                    "split_mode": self.split_mode,
+                    "customer_scope": self.customer_scope,
+                    "category_ids": [Command.set(self.category_ids.ids)],
+                    "rfm_segment_ids": [Command.set(self.rfm_segment_ids.ids)],
+                    "value_class_ids": [Command.set(self.value_class_ids.ids)],
+                    "company_id": self.company_id.id,
+                    "done_by_id": self.env.user.id,
+                    "line_ids": [
+                        Command.create({**vals, "from_user_id": leaver.id, "state": "pending"})
+                        for vals in self._line_values(customers, plan, counts)
+                    ],
                 }
-                for customer, successor in plan.items()
-            ]
+            )
         )
