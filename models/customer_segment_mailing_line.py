@@ -1,10 +1,16 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 from .customer_segment_mailing import SKIP_REASONS
 
 
 class CustomerSegmentMailingLine(models.Model):
-    """A contact of a segment mailing: sent, pending or skipped with a reason."""
+    """A contact of a segment mailing: sent, pending or skipped with a reason.
+
+    An audit record: created by the server when the recipients are frozen,
+    updated by the server when it is sent or skipped; users and managers
+    only read it (the system administrator alone may correct it).
+    """
 
     _name = "customer.segment.mailing.line"
     _description = "Customer Segment Mailing Recipient"
@@ -43,4 +49,19 @@ class CustomerSegmentMailingLine(models.Model):
             "unique (mailing_id, partner_id)",
             "A contact receives a mailing once.",
         ),
+        (
+            "skipped_has_reason",
+            "CHECK (state != 'skipped' OR skip_reason IS NOT NULL)",
+            "A skipped recipient has the reason why.",
+        ),
     ]
+
+    def init(self):
+        # the next pending lines of a mailing, batch after batch
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS customer_segment_mailing_line_pending_index"
+                " ON %s (mailing_id, id) WHERE state = 'pending'",
+                SQL.identifier(self._table),
+            )
+        )

@@ -118,6 +118,16 @@ class TestSegmentMailing(CustomerCommon):
         mailing = self.env["customer.segment.mailing"].search(
             [("segment_id", "=", self.segment.id)]
         )
+        # the click queues the mailing; the deferred work sends it
+        self.assertRecordValues(mailing, [{"state": "sending", "pending_count": 2}])
+        message = result["params"]["message"]
+        self.assertEqual(
+            message,
+            "Mailing queued. Recipients: 2; skipped: 3 "
+            "(1 without email, 1 with an invalid email, 1 blacklisted).",
+        )
+        self.assertFalse(self._mails(self.recipients))
+        self.assertFalse(mailing._send_next_batch())
         self.assertRecordValues(
             mailing,
             [
@@ -134,12 +144,6 @@ class TestSegmentMailing(CustomerCommon):
                     "duplicate_count": 0,
                 }
             ],
-        )
-        message = result["params"]["message"]
-        self.assertEqual(
-            message,
-            "Recipients: 2 queued, 3 skipped "
-            "(1 without email, 1 with an invalid email, 1 blacklisted).",
         )
         lines = {line.partner_id: line for line in mailing.line_ids}
         self.assertEqual(len(lines), 5)
@@ -276,6 +280,8 @@ class TestSegmentTour(HttpCase):
         mailing = self.env["customer.segment.mailing"].search(
             [("segment_id", "=", self.segment.id)]
         )
+        self.assertEqual(mailing.pending_count, 1)
+        self.env["customer.segment.mailing"]._cron_send_mailings()
         self.assertEqual(mailing.sent_count, 1)
         self.assertEqual(mailing.line_ids.partner_id, self.partner)
         mail = self.env["mail.mail"].search(
