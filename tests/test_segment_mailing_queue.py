@@ -165,3 +165,25 @@ class TestSegmentMailingQueue(SegmentMailingCommon):
                 }
             ],
         )
+
+    def test_cron_goes_on_past_a_mailing_it_cannot_send(self):
+        """A mailing whose template became unusable stays queued (logged);
+        the others are sent."""
+        other_template = self.template.copy({"name": "Soon for users"})
+        with patch(WORK, autospec=True):
+            self._click()
+            blocked = self.env["customer.segment.mailing"]._start(
+                self.segment.with_user(self.user_manager), other_template
+            )
+        other_template.model_id = self.env["ir.model"]._get_id("res.users")
+        with self.assertLogs(
+            "odoo.addons.customer_relationship.models.customer_segment_mailing", "WARNING"
+        ):
+            self.env["customer.segment.mailing"]._cron_send_mailings()
+        mailings = self.env["customer.segment.mailing"].search(
+            [("segment_id", "=", self.segment.id)]
+        )
+        sent = mailings - blocked
+        self.assertRecordValues(sent, [{"state": "done", "sent_count": 2}])
+        self.assertRecordValues(blocked, [{"state": "sending", "sent_count": 0}])
+        self.assertFalse(blocked.line_ids.message_id)
