@@ -161,6 +161,7 @@ class TestSegmentMailing(CustomerCommon):
         by_partner = {mail.recipient_ids: mail for mail in mails}
         self.assertEqual(set(by_partner), {self.wang, self.wei_wang})
         self.assertIn("尊敬的王伟先生", by_partner[self.wang].body_html)
+        self.assertNotIn("&lt;", by_partner[self.wang].body_html, "the body is HTML, not text")
         self.assertIn("尊敬的王伟先生", by_partner[self.wang].subject)
         self.assertIn("Dear Mr. Wang", by_partner[self.wei_wang].body_html)
         self.assertFalse(self._mails(follower), "followers of the customer get no copy")

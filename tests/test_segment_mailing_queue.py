@@ -172,8 +172,9 @@ class TestSegmentMailingQueue(SegmentMailingCommon):
         other_template = self.template.copy({"name": "Soon for users"})
         with patch(WORK, autospec=True):
             self._click()
-            blocked = self.env["customer.segment.mailing"]._start(
-                self.segment.with_user(self.user_manager), other_template
+            manager_env = self.env(user=self.user_manager)
+            blocked = manager_env["customer.segment.mailing"]._start(
+                self.segment.with_env(manager_env), other_template.with_env(manager_env)
             )
         other_template.model_id = self.env["ir.model"]._get_id("res.users")
         with self.assertLogs(
