@@ -171,7 +171,11 @@ class TestSegmentMailingRights(SegmentMailingCommon):
                 self._rpc(self.user_manager, "customer.segment.mailing.line", method, *args)
         with self.assertRaises(AccessError), mute_logger("odoo.service.model"):
             self._rpc(
-                self.user_manager, "customer.segment.mailing", "write", mailing.ids, {"state": "draft"}
+                self.user_manager,
+                "customer.segment.mailing",
+                "write",
+                mailing.ids,
+                {"state": "draft"},
             )
         self.assertEqual(line.state, "sent")
 
@@ -296,6 +300,4 @@ class TestSegmentMailingRights(SegmentMailingCommon):
             [("mail_message_id", "in", mailing.line_ids.message_id.ids)], limit=1
         )
         self.assertIn(self.user_customer.name, mail.body_html)
-        self.assertEqual(
-            mailing.line_ids.message_id.author_id, self.user_customer.partner_id
-        )
+        self.assertEqual(mailing.line_ids.message_id.author_id, self.user_customer.partner_id)
