@@ -187,19 +187,14 @@ class CustomerSegmentMailing(models.Model):
             self.env["customer.profile"]._sql_over_tables(
                 {"l": "customer.segment.mailing.line"},
                 """
-                INSERT INTO %(l)s (%(l:mailing_id)s, %(l:company_id)s, %(l:partner_id)s,
-                                   %(l:email)s, %(l:state)s, %(l:skip_reason)s,
-                                   %(l:create_uid)s, %(l:create_date)s,
-                                   %(l:write_uid)s, %(l:write_date)s)
-                SELECT %(mailing)s, %(company)s, r.partner_id, r.email,
+                INSERT INTO %(l)s (%(l:mailing_id)s, %(l:partner_id)s, %(l:email)s,
+                                   %(l:state)s, %(l:skip_reason)s)
+                SELECT %(mailing)s, r.partner_id, r.email,
                        CASE WHEN r.skip_reason IS NULL THEN 'pending' ELSE 'skipped' END,
-                       r.skip_reason, %(uid)s, %(now)s, %(uid)s, %(now)s
+                       r.skip_reason
                   FROM (%(recipients)s) r
                 """,
                 mailing=self.id,
-                company=self.company_id.id,
-                uid=self.user_id.id,
-                now=fields.Datetime.now(),
                 recipients=self._segment_recipients_query(segment),
             )
         )
@@ -392,19 +387,16 @@ class CustomerSegmentMailing(models.Model):
                 {"l": "customer.segment.mailing.line"},
                 """
                 UPDATE %(l)s l
-                   SET %(l:state)s = 'sent', %(l:message_id)s = v.message_id,
-                       %(l:write_uid)s = %(uid)s, %(l:write_date)s = %(now)s
+                   SET %(l:state)s = 'sent', %(l:message_id)s = v.message_id
                   FROM unnest(%(line_ids)s::int[], %(message_ids)s::int[])
                        AS v(line_id, message_id)
                  WHERE %(l.id)s = v.line_id
                 """,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
                 line_ids=lines.ids,
                 message_ids=[message_by_partner.get(line.partner_id.id) for line in lines],
             )
         )
-        lines.invalidate_recordset(["state", "message_id", "write_uid", "write_date"])
+        lines.invalidate_recordset(["state", "message_id"])
         self.env["customer.event"].sudo()._add_events(
             [
                 {

@@ -72,7 +72,6 @@ class TestSegmentMailingQueue(SegmentMailingCommon):
         self.assertEqual(lines[self.no_email].skip_reason, "no_email")
         self.assertEqual(lines[self.wang].email, "wang.wei@example.com")
         self.assertEqual(lines[self.wang].company_id, self.company)
-        self.assertEqual(lines[self.wang].create_uid, self.user_customer)
 
     def test_click_without_skipped(self):
         (self.no_email | self.twin).category_id = False
