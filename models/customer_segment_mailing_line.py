@@ -1,22 +1,32 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 from .customer_segment_mailing import SKIP_REASONS
 
 
 class CustomerSegmentMailingLine(models.Model):
-    """A contact of a segment mailing: sent, pending or skipped with a reason."""
+    """A contact of a segment mailing: sent, pending or skipped with a reason.
+
+    An audit record: created by the server when the recipients are frozen,
+    updated by the server when it is sent or skipped; users and managers
+    only read it (the system administrator alone may correct it).
+    """
 
     _name = "customer.segment.mailing.line"
     _description = "Customer Segment Mailing Recipient"
     _order = "mailing_id desc, state, id"
     _rec_name = "partner_id"
+    # tens of thousands of lines are inserted at the click: every column with
+    # a foreign key costs a check per row, so who and when are the mailing's
+    # (user, date) and the message's (author, date), and the company the
+    # mailing's
+    _log_access = False
 
+    # searched through the unique index (mailing_id, partner_id)
     mailing_id = fields.Many2one(
-        "customer.segment.mailing", required=True, readonly=True, index=True, ondelete="cascade"
+        "customer.segment.mailing", required=True, readonly=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(
-        related="mailing_id.company_id", store=True, index=True, precompute=True
-    )
+    company_id = fields.Many2one(related="mailing_id.company_id")
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -43,4 +53,19 @@ class CustomerSegmentMailingLine(models.Model):
             "unique (mailing_id, partner_id)",
             "A contact receives a mailing once.",
         ),
+        (
+            "skipped_has_reason",
+            "CHECK (state != 'skipped' OR skip_reason IS NOT NULL)",
+            "A skipped recipient has the reason why.",
+        ),
     ]
+
+    def init(self):
+        # the next pending lines of a mailing, batch after batch
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS customer_segment_mailing_line_pending_index"
+                " ON %s (mailing_id, id) WHERE state = 'pending'",
+                SQL.identifier(self._table),
+            )
+        )

@@ -12,10 +12,13 @@ from . import test_handover
 from . import test_handover_ui
 from . import test_segment
 from . import test_segment_mailing
+from . import test_segment_mailing_rights
+from . import test_segment_mailing_queue
 from . import test_facts_queue
 from . import test_condition
 from . import test_sql_contracts
 from . import test_bench_steps
+from . import test_bench_mailing
 from . import test_scores_property
 from . import test_company_checks
 from . import test_segment_scope

@@ -118,6 +118,16 @@ class TestSegmentMailing(CustomerCommon):
         mailing = self.env["customer.segment.mailing"].search(
             [("segment_id", "=", self.segment.id)]
         )
+        # the click queues the mailing; the deferred work sends it
+        self.assertRecordValues(mailing, [{"state": "sending", "pending_count": 2}])
+        message = result["params"]["message"]
+        self.assertEqual(
+            message,
+            "Mailing queued. Recipients: 2; skipped: 3 "
+            "(1 without email, 1 with an invalid email, 1 blacklisted).",
+        )
+        self.assertFalse(self._mails(self.recipients))
+        self.assertFalse(mailing._send_next_batch())
         self.assertRecordValues(
             mailing,
             [
@@ -135,12 +145,6 @@ class TestSegmentMailing(CustomerCommon):
                 }
             ],
         )
-        message = result["params"]["message"]
-        self.assertEqual(
-            message,
-            "Recipients: 2 queued, 3 skipped "
-            "(1 without email, 1 with an invalid email, 1 blacklisted).",
-        )
         lines = {line.partner_id: line for line in mailing.line_ids}
         self.assertEqual(len(lines), 5)
         self.assertEqual(lines[self.blacklisted].skip_reason, "blacklisted")
@@ -157,6 +161,7 @@ class TestSegmentMailing(CustomerCommon):
         by_partner = {mail.recipient_ids: mail for mail in mails}
         self.assertEqual(set(by_partner), {self.wang, self.wei_wang})
         self.assertIn("尊敬的王伟先生", by_partner[self.wang].body_html)
+        self.assertNotIn("&lt;", by_partner[self.wang].body_html, "the body is HTML, not text")
         self.assertIn("尊敬的王伟先生", by_partner[self.wang].subject)
         self.assertIn("Dear Mr. Wang", by_partner[self.wei_wang].body_html)
         self.assertFalse(self._mails(follower), "followers of the customer get no copy")
@@ -276,6 +281,8 @@ class TestSegmentTour(HttpCase):
         mailing = self.env["customer.segment.mailing"].search(
             [("segment_id", "=", self.segment.id)]
         )
+        self.assertEqual(mailing.pending_count, 1)
+        self.env["customer.segment.mailing"]._cron_send_mailings()
         self.assertEqual(mailing.sent_count, 1)
         self.assertEqual(mailing.line_ids.partner_id, self.partner)
         mail = self.env["mail.mail"].search(

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class CustomerSegmentMailWizard(models.TransientModel):
-    """Send a personalised mail to the contacts of a segment."""
+    """Send a personalised mail to the contacts of a segment: the only way to
+    start a segment mailing."""
 
     _name = "customer.segment.mail.wizard"
     _description = "Send a Personalised Mail to a Segment"
@@ -23,43 +24,37 @@ class CustomerSegmentMailWizard(models.TransientModel):
 
     @api.depends("segment_id")
     def _compute_recipients(self):
-        Mailing = self.env["customer.segment.mailing"]
+        mailings = self.env["customer.segment.mailing"]
         for wizard in self:
             wizard.recipient_count = wizard.skipped_count = 0
             wizard.skipped_summary = False
             if not wizard.segment_id or wizard.segment_id.domain_error:
                 continue
-            reasons = Mailing._classify_recipients(wizard.segment_id._get_partners())
-            skipped = [reason for reason in reasons.values() if reason]
-            wizard.recipient_count = len(reasons) - len(skipped)
-            wizard.skipped_count = len(skipped)
-            wizard.skipped_summary = Mailing._skip_summary_text(skipped)
+            counts = mailings._recipient_counts(wizard.segment_id)
+            wizard.recipient_count = counts.pop(None, 0)
+            wizard.skipped_count = sum(counts.values())
+            wizard.skipped_summary = mailings._skip_summary_text(counts)
+
+    @api.constrains("template_id")
+    def _check_template(self):
+        for wizard in self:
+            self.env["customer.segment.mailing"]._check_template(wizard.template_id)
 
     def action_send(self):
+        """Create the mailing, freeze its recipients and queue the sending."""
         self.ensure_one()
-        segment = self.segment_id
-        segment._get_partners()  # refuses a segment whose domain became invalid
-        mailing = self.env["customer.segment.mailing"].create(
-            {
-                "name": self.env._(
-                    "%(segment)s: %(template)s",
-                    segment=segment.name,
-                    template=self.template_id.name,
-                ),
-                "segment_id": segment.id,
-                "template_id": self.template_id.id,
-            }
-        )
-        mailing._send()
+        mailing = self.env["customer.segment.mailing"]._start(self.segment_id, self.template_id)
         if mailing.skipped_count:
             message = self.env._(
-                "Recipients: %(sent)s queued, %(skipped)s skipped (%(reasons)s).",
-                sent=mailing.sent_count,
+                "Mailing queued. Recipients: %(count)s; skipped: %(skipped)s (%(reasons)s).",
+                count=mailing.pending_count,
                 skipped=mailing.skipped_count,
                 reasons=mailing._skip_summary(),
             )
         else:
-            message = self.env._("Recipients: %(sent)s queued.", sent=mailing.sent_count)
+            message = self.env._(
+                "Mailing queued. Recipients: %(count)s.", count=mailing.pending_count
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -41,8 +41,8 @@ registry.category("web_tour.tours").add("customer_relationship_segment_tour", {
             run: "click",
         },
         {
-            content: "The notification says how many mails were queued",
-            trigger: ".o_notification:contains('1 queued')",
+            content: "The notification says the mailing is queued, and for how many",
+            trigger: ".o_notification:contains('Mailing queued. Recipients: 1.')",
         },
     ],
 });

@@ -1,0 +1,86 @@
+"""The segment mailing steps of bench.py run on the test database, on a small
+segment (``make bench`` measures them on 50,000 contacts)."""
+
+import importlib.util
+import os
+import types
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from .. import bench
+from ..models.customer_segment_mailing import BATCH_SIZE_PARAM
+from .common import CustomerCommon
+from .test_bench_steps import DeclaredStep, declared_steps
+
+
+class Measure:
+    """What tools/bench.py's Measure keeps."""
+
+    def __init__(self, seconds, rows=None, **details):
+        self.seconds = seconds
+        self.rows = rows
+        self.details = details
+
+
+def bench_data_clone_sql():
+    """``_clone_sql`` of tools/bench_data.py, which the bench's context uses."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location(
+        "customer_bench_data", os.path.join(root, "tools", "bench_data.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module._clone_sql
+
+
+@tagged("post_install", "-at_install")
+class TestBenchMailingSteps(CustomerCommon):
+    def _context(self):
+        clone_sql = bench_data_clone_sql()
+        return types.SimpleNamespace(
+            env=self.env,
+            cr=self.env.cr,
+            company=self.company,
+            state={},
+            log=lambda message: None,
+            commit=self.env.invalidate_all,  # the test's transaction is never committed
+            clone_sql=lambda *args: clone_sql(self.env.cr, *args),
+        )
+
+    def test_declared(self):
+        by_key = {step.key: step for step in declared_steps(bench)}
+        click = by_key["mailing_click"]
+        self.assertIs(click.options["check"], bench.mailing_click_check)
+        self.assertIs(click.options["setup"], bench.setup_mailing)
+        batch = by_key["mailing_batch"]
+        self.assertIsInstance(batch, DeclaredStep)
+        self.assertNotIn("target", batch.options)  # a yardstick
+        self.assertNotIn("check", batch.options)
+        self.assertEqual(
+            bench.mailing_click_check({"seconds": 1.2, "queries": 9}, None),
+            ("< 2 s (9 queries)", True),
+        )
+        self.assertFalse(bench.mailing_click_check({"seconds": 2.5, "queries": 9}, None)[1])
+
+    def test_steps_run(self):
+        """Contacts are added when the database has too few; the click queues
+        every contact of the segment; a batch sends ``batch_size`` of them."""
+        self.env.ref("base.user_admin").company_ids |= self.company
+        self.env["ir.config_parameter"].set_param(BATCH_SIZE_PARAM, "10")
+        contacts = self.env["res.partner"].with_context(active_test=False).search_count([]) + 20
+        api = types.SimpleNamespace(Measure=Measure)
+        ctx = self._context()
+        with patch.object(bench, "MAILING_CONTACTS", contacts):
+            bench.setup_mailing(ctx)
+            bench.setup_mailing(ctx)  # once more: nothing missing
+            segment = self.env["customer.segment"].browse(ctx.state["mailing_segment_id"])
+            self.assertEqual(segment.customer_count, contacts)
+            click = bench.run_mailing_click(api, ctx)
+            self.assertEqual(click.rows, contacts)
+            self.assertEqual(click.details["pending"] + click.details["skipped"], contacts)
+            self.assertGreater(click.details["skipped"], 0, "one in 25 has no email")
+            self.assertGreater(click.details["queries"], 0)
+            batch = bench.run_mailing_batch(api, ctx)
+            self.assertEqual(batch.rows, 10)
+            self.assertGreater(batch.details["queries"], 0)
