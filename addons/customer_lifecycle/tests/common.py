@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.addons.customer_relationship.tests.common import CustomerCommon
 
 
@@ -59,3 +61,16 @@ class LifecycleCommon(CustomerCommon):
         self._after_commit()
         states = self.State.search([("company_id", "=", self.company.id)])
         return {state.partner_id.id: state.stage_id.code for state in states}
+
+    @contextmanager
+    def _shared_transaction(self):
+        """Cursors the code under test opens (an RPC call, the cron's
+        transaction per company) work in the test's transaction: what they
+        commit is released into it, what they roll back is undone."""
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.cr)
+        try:
+            yield
+        finally:
+            self.registry.leave_test_mode()
+            self.env.invalidate_all()
