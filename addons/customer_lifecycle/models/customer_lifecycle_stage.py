@@ -126,6 +126,10 @@ class CustomerLifecycleStage(models.Model):
         self.env["customer.event"].invalidate_model()
 
     def _schedule_entry_activities(self, histories):
+        # only customers with a salesperson get one: found by one query
+        histories = histories.search_fetch(
+            [("id", "in", histories.ids), ("partner_id.user_id", "!=", False)], ["partner_id"]
+        )
         model_id = self.env["ir.model"]._get_id("res.partner")
         deadline = fields.Date.context_today(self) + datetime.timedelta(days=self.activity_delay)
         vals_list = [

@@ -476,8 +476,8 @@ class CustomerLifecycleState(models.Model):
     @api.model
     def _sync_states(self, companies, partner_ids=None):
         """Create the missing states (customers with orders or open pipeline in
-        a company) in the default stage, with their first history row, and
-        link every state to its customer profile."""
+        a company) in the default stage, with their first history row and
+        their customer profile, and link the other states to theirs."""
         self.env.flush_all()
         stage = self.env["customer.lifecycle.stage"]._default_stage()
         partner_filter = SQL("AND %s = ANY(%s)", SQL.identifier("c", "partner_id"), partner_ids)
@@ -506,12 +506,14 @@ class CustomerLifecycleState(models.Model):
                 ),
                 new AS (
                     INSERT INTO %(s)s (
-                        %(s:partner_id)s, %(s:company_id)s, %(s:stage_id)s, %(s:date_entered)s,
-                        %(s:locked)s, %(s:create_uid)s, %(s:create_date)s, %(s:write_uid)s,
-                        %(s:write_date)s)
-                    SELECT c.partner_id, c.company_id, %(stage)s, %(now)s, FALSE,
+                        %(s:partner_id)s, %(s:company_id)s, %(s:profile_id)s, %(s:stage_id)s,
+                        %(s:date_entered)s, %(s:locked)s, %(s:create_uid)s, %(s:create_date)s,
+                        %(s:write_uid)s, %(s:write_date)s)
+                    SELECT c.partner_id, c.company_id, p.id, %(stage)s, %(now)s, FALSE,
                            %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM c
+                      LEFT JOIN (%(profiles)s) p
+                        ON p.partner_id = c.partner_id AND p.company_id = c.company_id
                      WHERE TRUE %(partner_filter)s
                     ON CONFLICT (%(s:partner_id)s, %(s:company_id)s) DO NOTHING
                     RETURNING %(s:id)s, %(s:partner_id)s, %(s:company_id)s
