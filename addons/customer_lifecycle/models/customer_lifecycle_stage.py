@@ -126,6 +126,11 @@ class CustomerLifecycleStage(models.Model):
         self.env["customer.event"].invalidate_model()
 
     def _schedule_entry_activities(self, histories):
+        activities = self.env["mail.activity"].sudo()
+        if len(histories) >= self.env["customer.lifecycle.state"]._BULK_MOVES:
+            # a bulk move (the first evaluation of a database): the activities
+            # are the same, without a notification mail for each of them
+            activities = activities.with_context(mail_activity_quick_update=True)
         # only customers with a salesperson get one: found by one query
         histories = histories.search_fetch(
             [("id", "in", histories.ids), ("partner_id.user_id", "!=", False)], ["partner_id"]
@@ -147,4 +152,4 @@ class CustomerLifecycleStage(models.Model):
             if history.partner_id.user_id
         ]
         if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+            activities.create(vals_list)

@@ -1,5 +1,4 @@
-from contextlib import contextmanager
-
+from odoo.addons.customer_relationship.tests import test_facts_queue as facts_queue_tests
 from odoo.addons.customer_relationship.tests.common import CustomerCommon
 
 
@@ -62,15 +61,8 @@ class LifecycleCommon(CustomerCommon):
         states = self.State.search([("company_id", "=", self.company.id)])
         return {state.partner_id.id: state.stage_id.code for state in states}
 
-    @contextmanager
-    def _shared_transaction(self):
-        """Cursors the code under test opens (an RPC call, the cron's
-        transaction per company) work in the test's transaction: what they
-        commit is released into it, what they roll back is undone."""
-        self.env.flush_all()
-        self.registry.enter_test_mode(self.cr)
-        try:
-            yield
-        finally:
-            self.registry.leave_test_mode()
-            self.env.invalidate_all()
+    # Cursors the code under test opens (an RPC call, the cron's transaction
+    # per company) work in the test's transaction: what they commit is
+    # released into it, what they roll back is undone. Callers invalidate
+    # their caches afterwards.
+    _shared_transaction = facts_queue_tests.TestFactsQueue._registry_test_mode

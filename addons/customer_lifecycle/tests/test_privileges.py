@@ -39,9 +39,11 @@ class TestStatePrivileges(LifecycleCommon):
         """``method`` called by ``user`` over RPC (with the keyword
         arguments ``kw``, a context among them)."""
         with self._shared_transaction():
-            return execute_kw(
+            result = execute_kw(
                 self.env.cr.dbname, user.id, "customer.lifecycle.state", method, args, kw
             )
+        self.env.invalidate_all()
+        return result
 
     def test_only_the_stage_is_writable(self):
         state = self.state.with_user(self.user_customer)
