@@ -372,7 +372,7 @@ class CustomerLifecycleState(models.Model):
         for company in self.env["res.company"].search([]):
             try:
                 with read_committed_env(self.env.cr.dbname) as env:
-                    env[self._name].with_context(self.env.context)._evaluate_company(company.id)
+                    env[self._name].with_context(**self.env.context)._evaluate_company(company.id)
             except Exception:
                 _logger.exception(
                     "lifecycle rules of %s not applied; the next run tries again", company.name
