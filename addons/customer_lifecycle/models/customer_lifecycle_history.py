@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 
 class CustomerLifecycleHistory(models.Model):
@@ -52,10 +54,62 @@ class CustomerLifecycleHistory(models.Model):
         compute="_compute_cause",
     )
 
+    def init(self):
+        # a customer is in one stage at a time: one open stay per state
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s) WHERE %s IS NULL",
+                SQL.identifier(f"{self._table}_open_stay_uniq"),
+                SQL.identifier(self._table),
+                SQL.identifier("state_id"),
+                SQL.identifier("date_left"),
+            )
+        )
+
+    def write(self, vals):
+        self._check_audit_change()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_audit_change()
+        return super().unlink()
+
+    def _check_audit_change(self):
+        """History rows are an audit trail: moves append them (and close
+        the open one in SQL); only system administrators correct them."""
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "The lifecycle history is an audit trail: only system administrators "
+                    "can change or delete its rows."
+                )
+            )
+
     @api.depends("rule_id", "user_id")
     def _compute_cause(self):
         for history in self:
             history.cause = "user" if history.user_id else "rule" if history.rule_id else "initial"
+
+    @api.model
+    def _timeline_event_name(self, from_stage, to_stage):
+        return self.env._(
+            "Lifecycle: %(from_stage)s to %(to_stage)s",
+            from_stage=from_stage.name or "-",
+            to_stage=to_stage.name,
+        )
+
+    @api.model
+    def _timeline_event_names(self, to_stage):
+        """{stage left (0 for none): summary of the timeline row} of customers
+        entering ``to_stage``, for every stage."""
+        stages = (
+            self.env["customer.lifecycle.stage"]
+            .with_context(active_test=False)
+            .search_fetch([], ["name"])
+        )
+        names = {stage.id: self._timeline_event_name(stage, to_stage) for stage in stages}
+        names[0] = self._timeline_event_name(stages.browse(), to_stage)
+        return names
 
     def _timeline_event_values(self):
         self.ensure_one()
@@ -66,10 +120,6 @@ class CustomerLifecycleHistory(models.Model):
             "res_model": self._name,
             "res_id": self.id,
             "date": self.date_entered,
-            "name": self.env._(
-                "Lifecycle: %(from_stage)s to %(to_stage)s",
-                from_stage=self.from_stage_id.name or "-",
-                to_stage=self.stage_id.name,
-            ),
+            "name": self._timeline_event_name(self.from_stage_id, self.stage_id),
             "user_id": self.user_id.id or self.env.uid,
         }

@@ -3,7 +3,7 @@ import datetime
 from psycopg2 import Error as PsycopgError
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -86,6 +86,46 @@ class CustomerLifecycleRule(models.Model):
     )
     customer_count = fields.Integer(string="Matching Customers", compute="_compute_customer_count")
 
+    _sql_constraints = [
+        (
+            "counts_not_negative",
+            "CHECK (COALESCE(min_order_count, 0) >= 0 AND COALESCE(inactive_days, 0) >= 0)",
+            "Counts and days of a lifecycle rule cannot be negative.",
+        ),
+        (
+            "order_period_positive",
+            "CHECK (COALESCE(min_order_count, 0) = 0 OR COALESCE(order_period_days, 0) > 0)",
+            "The order period of a lifecycle rule must be at least one day.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._check_shared_rules()
+        return rules
+
+    def write(self, vals):
+        self._check_shared_rules()
+        result = super().write(vals)
+        self._check_shared_rules()
+        return result
+
+    def unlink(self):
+        self._check_shared_rules()
+        return super().unlink()
+
+    def _check_shared_rules(self):
+        """Rules without a company act on every company: system
+        administrators only create, change or delete them."""
+        if not self.env.is_system() and self.filtered(lambda rule: not rule.company_id):
+            raise AccessError(
+                self.env._(
+                    "Only system administrators can manage the lifecycle rules shared "
+                    "by every company; choose your company on the rule."
+                )
+            )
+
     @api.depends(
         "profile_domain",
         "lead_condition",
@@ -111,6 +151,26 @@ class CustomerLifecycleRule(models.Model):
     # ------------------------------------------------------------------
     # Conditions
     # ------------------------------------------------------------------
+    def _condition_check_path(self, model, path):
+        """A rule's facts condition names fields of the customer's facts
+        themselves (stored, or searched through a stored one): it is
+        evaluated as superuser for every customer of the rule's companies,
+        so no path may lead to other records (another company's orders)."""
+        field = model._fields.get(path)
+        if (
+            model._name != self._condition_model_name
+            or field is None
+            or not ((field.store and field.column_type) or (field.search and not field.relational))
+        ):
+            raise ValueError(
+                self.env._(
+                    "%(field)s is not one of the customer facts; a rule's condition "
+                    "names the fields of the customer facts only.",
+                    field=path,
+                )
+            )
+        return super()._condition_check_path(model, path)
+
     def _rfm_segment_field(self):
         return self.env["ir.model.fields"]._get("customer.profile", "rfm_segment")
 

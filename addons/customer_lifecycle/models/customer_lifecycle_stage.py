@@ -2,6 +2,7 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CustomerLifecycleStage(models.Model):
@@ -77,11 +78,63 @@ class CustomerLifecycleStage(models.Model):
         if self.activity_type_id:
             self._schedule_entry_activities(histories)
         if self.log_on_timeline:
+            self._log_entries(histories)
+
+    def _log_entries(self, histories):
+        """The timeline rows of customers entering ``self``: through
+        ``customer.event._add_events``, or for many customers at once (the
+        first evaluation of a database) one INSERT ... SELECT of the same
+        rows."""
+        states = self.env["customer.lifecycle.state"]
+        if len(histories) < states._BULK_MOVES:
             self.env["customer.event"].sudo()._add_events(
                 [history._timeline_event_values() for history in histories]
             )
+            return
+        self.env.flush_all()
+        # the summary depends on the stage left only: one per stage
+        names = SQL(", ").join(
+            SQL("(%s, %s)", stage_id, name)
+            for stage_id, name in histories._timeline_event_names(self).items()
+        )
+        self.env.cr.execute(
+            self.env["customer.profile"]._sql_over_tables(
+                {"e": "customer.event", "h": histories._name, "p": "res.partner"},
+                """
+                INSERT INTO %(e)s (
+                    %(e:partner_id)s, %(e:company_id)s, %(e:event_type)s, %(e:res_model)s,
+                    %(e:res_id)s, %(e:date)s, %(e:name)s, %(e:user_id)s,
+                    %(e:create_uid)s, %(e:create_date)s, %(e:write_uid)s, %(e:write_date)s)
+                SELECT %(p.commercial_partner_id)s, %(h.company_id)s, 'stage_changed',
+                       %(model)s, %(h.id)s, %(h.date_entered)s, n.name,
+                       COALESCE(%(h.user_id)s, %(uid)s), %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(h)s h
+                  JOIN %(p)s p ON %(p.id)s = %(h.partner_id)s
+                  JOIN (VALUES %(names)s) n (stage_id, name)
+                    ON n.stage_id = COALESCE(%(h.from_stage_id)s, 0)
+                 WHERE %(h.id)s = ANY(%(ids)s)
+                 ORDER BY %(h.id)s
+                ON CONFLICT DO NOTHING
+                """,
+                model=histories._name,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                names=names,
+                ids=histories.ids,
+            )
+        )
+        self.env["customer.event"].invalidate_model()
 
     def _schedule_entry_activities(self, histories):
+        activities = self.env["mail.activity"].sudo()
+        if len(histories) >= self.env["customer.lifecycle.state"]._BULK_MOVES:
+            # a bulk move (the first evaluation of a database): the activities
+            # are the same, without a notification mail for each of them
+            activities = activities.with_context(mail_activity_quick_update=True)
+        # only customers with a salesperson get one: found by one query
+        histories = histories.search_fetch(
+            [("id", "in", histories.ids), ("partner_id.user_id", "!=", False)], ["partner_id"]
+        )
         model_id = self.env["ir.model"]._get_id("res.partner")
         deadline = fields.Date.context_today(self) + datetime.timedelta(days=self.activity_delay)
         vals_list = [
@@ -99,4 +152,4 @@ class CustomerLifecycleStage(models.Model):
             if history.partner_id.user_id
         ]
         if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+            activities.create(vals_list)

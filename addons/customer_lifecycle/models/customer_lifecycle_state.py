@@ -1,12 +1,21 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from odoo.addons.customer_relationship.models.customer_profile_queue import read_committed_env
 
 _logger = logging.getLogger(__name__)
 
 # A customer moves at most once per pass; passes repeat until nothing moves.
 MAX_PASSES = 10
+# The one field users change: a manual move (with its history row).
+USER_FIELDS = frozenset({"stage_id"})
+# ir.config_parameter: companies with more customers than this are evaluated
+# in the background when a manager applies the rules.
+IMMEDIATE_LIMIT_PARAM = "customer_lifecycle.immediate_evaluation_limit"
+IMMEDIATE_LIMIT_DEFAULT = 5000
 
 
 class CustomerLifecycleState(models.Model):
@@ -19,6 +28,9 @@ class CustomerLifecycleState(models.Model):
     # more customers than this whose facts changed at once (a full recompute)
     # are left to the rules' cron instead of being evaluated in the refresh
     _EVENT_EVALUATION_LIMIT = 1000
+    # from this many states moving to a stage at once, the move is written by
+    # a few SQL statements instead of the ORM (same rows, see _move_to)
+    _BULK_MOVES = 500
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -105,37 +117,72 @@ class CustomerLifecycleState(models.Model):
     # Manual moves
     # ------------------------------------------------------------------
     def write(self, vals):
-        if "stage_id" not in vals or self.env.context.get("customer_lifecycle_rule_move"):
+        """Users change the stage only: a manual move, recorded in the
+        history, that locks the customer in its new stage. Every other field
+        is written by the moves and the locks themselves (as superuser)."""
+        if not self.env.su and set(vals) - USER_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "Only the lifecycle stage of a customer can be changed; "
+                    "the other fields are kept by its moves."
+                )
+            )
+        if "stage_id" not in vals:
             return super().write(vals)
-        self.check_access("write")
         vals = dict(vals)
-        stage = self.env["customer.lifecycle.stage"].browse(vals.pop("stage_id"))
+        stage = self.env["customer.lifecycle.stage"].browse(vals.pop("stage_id")).exists()
+        if not stage:
+            raise UserError(self.env._("The lifecycle stage chosen does not exist."))
+        self._check_lock_owner()
         result = super().write(vals) if vals else True
         self.filtered(lambda state: state.stage_id != stage)._move_to(
             stage, user=self.env.user, lock=True
         )
         return result
 
-    def action_lock(self):
+    def _write_move(self, vals):
+        """Write what a move or a lock changes (``_move_to``, the lock
+        actions): the fields users cannot write, as superuser."""
+        return super(CustomerLifecycleState, self.sudo()).write(vals)
+
+    def _check_lock_owner(self):
+        """Refuse unless the user may change these states and, for those
+        locked by someone else, is a customer relationship manager."""
         self.check_access("write")
-        self.sudo().with_context(customer_lifecycle_rule_move=True).write(
-            {"locked": True, "locked_by_id": self.env.uid}
-        )
+        if self.env.su or self.env.user.has_group("customer_relationship.group_customer_manager"):
+            return
+        if self.filtered(lambda state: state.locked and state.locked_by_id != self.env.user):
+            raise AccessError(
+                self.env._(
+                    "This customer was locked in its stage by someone else; only its "
+                    "owner or a customer relationship manager can change or unlock it."
+                )
+            )
+
+    def action_lock(self):
+        """Lock the customers in their stage: rules no longer move them.
+        A lock held by someone else is taken over by managers only."""
+        self._check_lock_owner()
+        self._write_move({"locked": True, "locked_by_id": self.env.uid})
 
     def action_unlock(self):
-        self.check_access("write")
-        self.sudo().with_context(customer_lifecycle_rule_move=True).write(
-            {"locked": False, "locked_by_id": False}
-        )
+        """Let the rules move the customers again: by the lock's owner or a
+        manager."""
+        self._check_lock_owner()
+        self._write_move({"locked": False, "locked_by_id": False})
 
     # ------------------------------------------------------------------
     # Moves
     # ------------------------------------------------------------------
     def _move_to(self, stage, rule=None, user=None, lock=False):
         """Move ``self`` to ``stage``: close the open history rows, open new
-        ones, update the states, then run the stage's entry effects.
+        ones, update the states, then run the stage's entry effects. The one
+        way states change stage (rules and manual moves); returns the history
+        rows opened.
 
-        A fixed number of queries whatever the number of customers.
+        A fixed number of queries whatever the number of customers; from
+        ``_BULK_MOVES`` states on, the rows are written by SQL statements
+        rather than the ORM (the same rows, without loading the states).
         """
         if not self:
             return self.env["customer.lifecycle.history"]
@@ -160,60 +207,197 @@ class CustomerLifecycleState(models.Model):
         self.env["customer.lifecycle.history"].invalidate_model(
             ["date_left", "next_stage_id", "duration"]
         )
-        histories = (
-            self.env["customer.lifecycle.history"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "state_id": state.id,
-                        "partner_id": state.partner_id.id,
-                        "company_id": state.company_id.id,
-                        "from_stage_id": state.stage_id.id,
-                        "stage_id": stage.id,
-                        "date_entered": now,
-                        "rule_id": rule.id if rule else False,
-                        "user_id": user.id if user else False,
-                    }
-                    for state in self
-                ]
-            )
-        )
+        moved = {
+            "date_entered": now,
+            "rule_id": rule.id if rule else False,
+            "user_id": user.id if user else False,
+        }
         vals = {
             "stage_id": stage.id,
             "date_entered": now,
-            "moved_by_rule_id": rule.id if rule else False,
-            "moved_by_user_id": user.id if user else False,
+            "moved_by_rule_id": moved["rule_id"],
+            "moved_by_user_id": moved["user_id"],
         }
         if lock:
-            vals.update(locked=True, locked_by_id=user.id if user else False)
-        self.sudo().with_context(customer_lifecycle_rule_move=True).write(vals)
+            vals.update(locked=True, locked_by_id=moved["user_id"])
+        if len(self) >= self._BULK_MOVES:
+            histories = self._open_stays_sql(stage, moved)
+            self._write_states_sql(vals)
+            self.env.invalidate_all()
+        else:
+            histories = (
+                self.env["customer.lifecycle.history"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "state_id": state.id,
+                            "partner_id": state.partner_id.id,
+                            "company_id": state.company_id.id,
+                            "from_stage_id": state.stage_id.id,
+                            "stage_id": stage.id,
+                            **moved,
+                        }
+                        for state in self
+                    ]
+                )
+            )
+            self._write_move(vals)
         stage._on_enter(histories)
         return histories
+
+    def _open_stays_sql(self, stage, moved):
+        """Insert the history rows of ``self`` entering ``stage`` (the values
+        ``moved``: date_entered, rule_id, user_id), from the states as they
+        are before the move; returns them. The caller invalidates the ORM
+        caches."""
+        history = self.env["customer.lifecycle.history"]
+        rows = self.env.execute_query(
+            self.env["customer.profile"]._sql_over_tables(
+                {"h": history._name, "s": self._name},
+                """
+                INSERT INTO %(h)s (
+                    %(h:state_id)s, %(h:partner_id)s, %(h:company_id)s, %(h:from_stage_id)s,
+                    %(h:stage_id)s, %(h:date_entered)s, %(h:rule_id)s, %(h:user_id)s,
+                    %(h:create_uid)s, %(h:create_date)s, %(h:write_uid)s, %(h:write_date)s)
+                SELECT %(s.id)s, %(s.partner_id)s, %(s.company_id)s, %(s.stage_id)s,
+                       %(stage)s, %(date)s, %(rule)s, %(user)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(s)s s
+                 WHERE %(s.id)s = ANY(%(ids)s)
+                 ORDER BY %(s.id)s
+                RETURNING %(h:id)s
+                """,
+                stage=stage.id,
+                date=moved["date_entered"],
+                rule=moved["rule_id"] or None,
+                user=moved["user_id"] or None,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                ids=self.ids,
+            )
+        )
+        return history.sudo().browse(sorted(row[0] for row in rows))
+
+    def _write_states_sql(self, vals):
+        """``_write_move(vals)`` for many states, in one UPDATE. The caller
+        invalidates the ORM caches."""
+        sql = self.env["customer.profile"]._sql_over_tables
+        tables = {"s": self._name}
+        assignments = SQL(", ").join(
+            sql(
+                tables,
+                f"%(s:{name})s = %(value)s",
+                value=value or None if self._fields[name].relational else value,
+            )
+            for name, value in {
+                **vals,
+                "write_uid": self.env.uid,
+                "write_date": self.env.cr.now(),
+            }.items()
+        )
+        self.env.cr.execute(
+            sql(
+                tables,
+                "UPDATE %(s)s s SET %(assignments)s WHERE %(s.id)s = ANY(%(ids)s)",
+                assignments=assignments,
+                ids=self.ids,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Evaluation
     # ------------------------------------------------------------------
     @api.model
     def action_evaluate_all(self):
-        """Manager button: evaluate the lifecycle rules for every customer."""
+        """Manager button: evaluate the lifecycle rules for every customer of
+        the allowed companies. Small companies are evaluated at once; larger
+        ones (see ``_immediate_evaluation_limit``) by their work unit
+        ``_evaluate_company``, outside the request."""
         profiles = self.env["customer.profile"]
         profiles._check_customer_manager(
             self.env._("Only customer relationship managers can run the lifecycle rules.")
         )
-        moved = self.sudo()._evaluate(self.env.companies)
-        return profiles._success_notification(
-            self.env._("Lifecycle rules applied"),
-            self.env._("%(count)s customers changed stage.", count=moved),
+        companies = self.env.companies
+        sizes = dict(
+            profiles.sudo()._read_group(
+                [("company_id", "in", companies.ids)], ["company_id"], ["__count"]
+            )
         )
+        limit = self._immediate_evaluation_limit()
+        later = companies.filtered(lambda company: sizes.get(company, 0) > limit)
+        moved = self.sudo()._evaluate(companies - later) if companies - later else 0
+        self._defer_evaluation(later)
+        message = self.env._("%(count)s customers changed stage.", count=moved)
+        if later:
+            message = self.env._(
+                "%(moved)s The customers of %(companies)s move in the background, within minutes.",
+                moved=message,
+                companies=", ".join(later.mapped("name")),
+            )
+        return profiles._success_notification(self.env._("Lifecycle rules applied"), message)
+
+    @api.model
+    def _defer_evaluation(self, companies):
+        """Have ``_evaluate_company`` evaluate each of ``companies`` soon,
+        outside this transaction (the rules' cron, or a job per company)."""
+        for company in companies:
+            self.env["customer.work"]._defer(
+                self.env["customer.lifecycle.state"],
+                "_evaluate_company",
+                (company.id,),
+                cron="customer_lifecycle.ir_cron_customer_lifecycle",
+                channel="lifecycle",
+                key=f"customer.lifecycle.evaluate:{company.id}",
+                description=self.env._("Lifecycle rules of %(company)s", company=company.name),
+            )
+
+    @api.model
+    def _immediate_evaluation_limit(self):
+        """How many customers a company may have for the manager button to
+        evaluate it at once (system parameter
+        ``customer_lifecycle.immediate_evaluation_limit``)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(IMMEDIATE_LIMIT_PARAM)
+        try:
+            return int(value) if value else IMMEDIATE_LIMIT_DEFAULT
+        except ValueError:
+            _logger.warning("%s is not a number: %r", IMMEDIATE_LIMIT_PARAM, value)
+            return IMMEDIATE_LIMIT_DEFAULT
 
     @api.model
     def _cron_evaluate(self):
+        """Evaluate each company in a transaction of its own: a company that
+        fails is logged and left to the next run, the others go on."""
+        self.env.flush_all()
         for company in self.env["res.company"].search([]):
-            self._evaluate(company)
-            if not self.env.registry.in_test_mode():
-                # one company per transaction
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            try:
+                with read_committed_env(self.env.cr.dbname) as env:
+                    env[self._name].with_context(**self.env.context)._evaluate_company(company.id)
+            except Exception:
+                _logger.exception(
+                    "lifecycle rules of %s not applied; the next run tries again", company.name
+                )
+        self.env.invalidate_all()
+
+    @api.model
+    def _evaluate_company(self, company_id):
+        """Work unit: evaluate the rules for every customer of one company.
+
+        Run by the cron (in a transaction of its own) or as a job. Safe to
+        run twice or at once: evaluations of a company wait for each other
+        (a transaction-level lock), and a customer already in the stage its
+        rules give does not move again. Returns the number of moves."""
+        company = self.env["res.company"].browse(company_id).exists()
+        if not company:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(hashtext(%s), %s)",
+                "customer.lifecycle.evaluate",
+                company.id,
+            )
+        )
+        return self.sudo()._evaluate(company)
 
     @api.model
     def _evaluate_customers(self, keys):
@@ -292,8 +476,8 @@ class CustomerLifecycleState(models.Model):
     @api.model
     def _sync_states(self, companies, partner_ids=None):
         """Create the missing states (customers with orders or open pipeline in
-        a company) in the default stage, with their first history row, and
-        link every state to its customer profile."""
+        a company) in the default stage, with their first history row and
+        their customer profile, and link the other states to theirs."""
         self.env.flush_all()
         stage = self.env["customer.lifecycle.stage"]._default_stage()
         partner_filter = SQL("AND %s = ANY(%s)", SQL.identifier("c", "partner_id"), partner_ids)
@@ -322,12 +506,14 @@ class CustomerLifecycleState(models.Model):
                 ),
                 new AS (
                     INSERT INTO %(s)s (
-                        %(s:partner_id)s, %(s:company_id)s, %(s:stage_id)s, %(s:date_entered)s,
-                        %(s:locked)s, %(s:create_uid)s, %(s:create_date)s, %(s:write_uid)s,
-                        %(s:write_date)s)
-                    SELECT c.partner_id, c.company_id, %(stage)s, %(now)s, FALSE,
+                        %(s:partner_id)s, %(s:company_id)s, %(s:profile_id)s, %(s:stage_id)s,
+                        %(s:date_entered)s, %(s:locked)s, %(s:create_uid)s, %(s:create_date)s,
+                        %(s:write_uid)s, %(s:write_date)s)
+                    SELECT c.partner_id, c.company_id, p.id, %(stage)s, %(now)s, FALSE,
                            %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM c
+                      LEFT JOIN (%(profiles)s) p
+                        ON p.partner_id = c.partner_id AND p.company_id = c.company_id
                      WHERE TRUE %(partner_filter)s
                     ON CONFLICT (%(s:partner_id)s, %(s:company_id)s) DO NOTHING
                     RETURNING %(s:id)s, %(s:partner_id)s, %(s:company_id)s

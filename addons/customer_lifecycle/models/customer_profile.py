@@ -28,12 +28,14 @@ class CustomerProfile(models.Model):
     def _on_facts_changed(self, keys):
         """Move the customers whose facts were refreshed through their
         lifecycle. A full recompute that changed many customers leaves them
-        to the rules' cron, started at once, so that the recompute itself
-        stays short."""
+        to the evaluation of their companies, deferred, so that the recompute
+        itself stays short."""
         result = super()._on_facts_changed(keys)
         states = self.env["customer.lifecycle.state"].sudo()
         if len(keys) > states._EVENT_EVALUATION_LIMIT:
-            self.env.ref("customer_lifecycle.ir_cron_customer_lifecycle")._trigger()
+            states._defer_evaluation(
+                self.env["res.company"].browse(sorted({company for _partner, company in keys}))
+            )
         else:
             states._evaluate_customers(keys)
         return result

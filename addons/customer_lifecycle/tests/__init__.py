@@ -6,3 +6,6 @@ from . import test_demo
 from . import test_labels
 from . import test_sql_paths
 from . import test_bench_steps
+from . import test_privileges
+from . import test_first_evaluation
+from . import test_deferred

@@ -1,3 +1,4 @@
+from odoo.addons.customer_relationship.tests import test_facts_queue as facts_queue_tests
 from odoo.addons.customer_relationship.tests.common import CustomerCommon
 
 
@@ -59,3 +60,9 @@ class LifecycleCommon(CustomerCommon):
         self._after_commit()
         states = self.State.search([("company_id", "=", self.company.id)])
         return {state.partner_id.id: state.stage_id.code for state in states}
+
+    # Cursors the code under test opens (an RPC call, the cron's transaction
+    # per company) work in the test's transaction: what they commit is
+    # released into it, what they roll back is undone. Callers invalidate
+    # their caches afterwards.
+    _shared_transaction = facts_queue_tests.TestFactsQueue._registry_test_mode

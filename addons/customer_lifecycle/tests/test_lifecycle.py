@@ -502,17 +502,25 @@ class TestLifecycleAfterCommit(LifecycleCommon):
         self.assertEqual(self._stage(partner), self.stages["lead"])
 
     def test_large_change_left_to_the_cron(self):
-        """A full recompute changing many customers triggers the rules' cron
-        instead of evaluating them in the recompute."""
-        cron = self.env.ref("customer_lifecycle.ir_cron_customer_lifecycle")
+        """A full recompute changing many customers defers the evaluation of
+        their company (the rules' cron, or a job) instead of evaluating them
+        in the recompute."""
         keys = {(partner_id, self.company.id) for partner_id in range(1, 1003)}
         with (
             patch.object(type(self.State), "_evaluate_customers") as evaluate,
-            patch.object(type(cron), "_trigger") as trigger,
+            patch.object(type(self.env["customer.work"]), "_defer") as defer,
         ):
             self.env["customer.profile"]._on_facts_changed(keys)
         evaluate.assert_not_called()
-        trigger.assert_called_once()
+        defer.assert_called_once()
+        records, method, args = defer.call_args.args
+        self.assertEqual(
+            (records._name, method, args),
+            (self.State._name, "_evaluate_company", (self.company.id,)),
+        )
+        self.assertEqual(
+            defer.call_args.kwargs["cron"], "customer_lifecycle.ir_cron_customer_lifecycle"
+        )
 
 
 @tagged("post_install", "-at_install")
