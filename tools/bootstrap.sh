@@ -71,8 +71,9 @@ setup() {
     mkdir -p "$BUILD"
     odoo_source
     local stamp
+    constraints
     stamp="$VENV/.stamp-$(cat "$ROOT/requirements.txt" "$ODOO_SRC/requirements.txt" \
-        <(echo "$ODOO_SRC") | sha1sum | cut -c1-16)"
+        "$BUILD/constraints.txt" <(echo "$ODOO_SRC") | sha1sum | cut -c1-16)"
     if [ -f "$stamp" ]; then
         link_addons
         return 0
@@ -94,10 +95,24 @@ setup() {
     # compat mode: OCA wheels install into site-packages/odoo/addons and must
     # not shadow the odoo package itself
     "${pip[@]}" install "${bc[@]}" -e "$ODOO_SRC" --config-settings editable_mode=compat
-    "${pip[@]}" install "${bc[@]}" -r "$ROOT/requirements.txt"
+    "${pip[@]}" install "${bc[@]}" -r "$ROOT/requirements.txt" -c "$BUILD/constraints.txt"
     rm -f "$VENV"/.stamp-*
     touch "$stamp"
     link_addons
+}
+
+# What the Odoo source in use supports, as a pip constraint file. OCA
+# queue_job 18.0.1.7.1 and later call odoo.api.private, which 18.0 sources
+# from before that decorator lack (the module then fails to load): on such a
+# source, queue_job stays at 18.0.1.7.0.1, the last release without it.
+QUEUE_JOB_BEFORE_API_PRIVATE=18.0.1.7.0.1
+constraints() {
+    if grep -q '^def private' "$ODOO_SRC/odoo/api.py"; then
+        printf '# %s/odoo/api.py has api.private: any 18.0 queue_job\n' "$ODOO_SRC"
+    else
+        printf '# %s/odoo/api.py lacks api.private\nodoo-addon-queue-job==%s\n' \
+            "$ODOO_SRC" "$QUEUE_JOB_BEFORE_API_PRIVATE"
+    fi >"$BUILD/constraints.txt"
 }
 
 # The repository root is the module customer_relationship, whatever the
