@@ -225,6 +225,7 @@ class CustomerSegmentMailing(models.Model):
             mailing._send()
         return True
 
+    @api.readonly
     def action_open_recipients(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -166,6 +166,7 @@ class ResPartner(models.Model):
             }[operator]
         return operator in ("not like", "not ilike", "not =like", "not =ilike")
 
+    @api.readonly
     def action_open_customer_timeline(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -175,6 +176,7 @@ class ResPartner(models.Model):
         action["context"] = {"search_default_group_type": 0}
         return action
 
+    @api.readonly
     def action_open_customer_profile(self):
         self.ensure_one()
         return {
