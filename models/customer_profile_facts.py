@@ -310,7 +310,9 @@ class CustomerProfile(models.Model):
             cr.execute(SQL("ANALYZE customer_facts_tmp"))
         in_range = self._recompute_range_filter(run, SQL("f.partner_id"))
         changed = self._write_facts(
-            SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range), {company.id: bounds}, company
+            SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range),
+            {company.id: bounds},
+            company,
         )
         cr.execute(
             self._sql_over_tables(

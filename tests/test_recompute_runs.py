@@ -48,9 +48,7 @@ class TestRecomputeRuns(CustomerCommon):
 
     def _facts(self, company=None):
         self.env.invalidate_all()
-        profiles = self.Profile.sudo().search(
-            [("company_id", "=", (company or self.company).id)]
-        )
+        profiles = self.Profile.sudo().search([("company_id", "=", (company or self.company).id)])
         return {p.partner_id.id: tuple(p[name] for name in FACT_COLUMNS) for p in profiles}
 
     def _range_size(self, size):

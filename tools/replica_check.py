@@ -90,7 +90,7 @@ class Stats:
         self.cnx = psycopg2.connect(host=host, port=port, user=user, dbname=db)
         self.cnx.autocommit = True
 
-    def read(self):
+    def counters(self):
         with self.cnx.cursor() as cr:
             cr.execute(
                 "SELECT xact_commit, tup_returned FROM pg_stat_database WHERE datname = %s",
@@ -111,10 +111,10 @@ def delta(after, before):
 
 def measure(servers, action):
     """Run ``action`` and return its result and each server's counter deltas."""
-    before = {name: stats.read() for name, stats in servers.items()}
+    before = {name: stats.counters() for name, stats in servers.items()}
     result = action()
     time.sleep(STATS_DELAY)
-    after = {name: stats.read() for name, stats in servers.items()}
+    after = {name: stats.counters() for name, stats in servers.items()}
     return result, {name: delta(after[name], before[name]) for name in servers}
 
 
@@ -194,8 +194,7 @@ def main():
     for label, deltas in (("read-only calls", read_deltas), ("one write", write_deltas)):
         for key in ("xact_commit", "tup_returned"):
             say(
-                f"{label + ': ' + key:40} {deltas['primary'][key]:>12}"
-                f" {deltas['replica'][key]:>12}"
+                f"{label + ': ' + key:40} {deltas['primary'][key]:>12} {deltas['replica'][key]:>12}"
             )
     say(f"\n{calls} read-only calls; partner {partner_id} created.")
     checks = [
@@ -207,7 +206,8 @@ def main():
         ),
         (
             "the replica returned more rows for them than the primary"
-            f" ({read_deltas['replica']['tup_returned']} > {read_deltas['primary']['tup_returned']})",
+            f" ({read_deltas['replica']['tup_returned']}"
+            f" > {read_deltas['primary']['tup_returned']})",
             read_deltas["replica"]["tup_returned"] > read_deltas["primary"]["tup_returned"],
         ),
         (

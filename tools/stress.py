@@ -429,7 +429,7 @@ class RecomputeLoop:
                 while profiles._recompute_step(OURS, self.company_id):
                     pass
                 self.runs += 1
-            except Exception as error:  # noqa: BLE001 (reported, not raised)
+            except Exception as error:
                 self.errors.append(str(error).splitlines()[0])
                 time.sleep(0.5)
 
@@ -617,9 +617,7 @@ def finish(report, out_dir):
         ("connection resets retried", "connection_resets"),
     ):
         say(f"{label:42} {vanilla[key]!s:>14} {ours[key]!s:>18} {loop[key]!s:>18}")
-    say(
-        f"{'full recomputes meanwhile':42} {'':>14} {'':>18} {loop['recompute_runs']!s:>18}"
-    )
+    say(f"{'full recomputes meanwhile':42} {'':>14} {'':>18} {loop['recompute_runs']!s:>18}")
     for error in loop["recompute_errors"]:
         say(f"  recompute loop: {error}")
     say(

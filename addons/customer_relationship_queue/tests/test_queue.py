@@ -110,9 +110,7 @@ class TestQueueBridge(CustomerCommon):
         self._after_commit()
         self.Profile._recompute_all(self.company)
         self._order(self.customer, 60, days_ago=1)
-        (job,) = self._jobs("_drain_company_job").filtered(
-            lambda j: j.args == [self.company.id]
-        )
+        (job,) = self._jobs("_drain_company_job").filtered(lambda j: j.args == [self.company.id])
         self.assertEqual(self._perform(job), "queue drained")
         facts = self._facts()
         self.assertEqual(
@@ -126,9 +124,7 @@ class TestQueueBridge(CustomerCommon):
     def test_refresh_job_retried_after_a_lost_connection(self):
         self._after_commit()
         self._order(self.customer, 60, days_ago=1)
-        (job,) = self._jobs("_drain_company_job").filtered(
-            lambda j: j.args == [self.company.id]
-        )
+        (job,) = self._jobs("_drain_company_job").filtered(lambda j: j.args == [self.company.id])
         profiles = type(self.Profile)
         original = profiles._refresh_customers
         calls = []
