@@ -102,9 +102,9 @@ class CustomerProfileQueue(models.Model):
         right after the current transaction commits.
 
         One INSERT, and one deferral of each company's refresh per
-        transaction (``_defer_drain``): no row shared with other
-        transactions is written, so it is safe in the transaction of a
-        sales order.
+        transaction, at its commit (``_defer_queued_companies``): no row
+        shared with other transactions is written, so it is safe in the
+        transaction of a sales order.
         """
         keys = {(partner, company) for partner, company in keys if partner and company}
         if not keys:
@@ -121,10 +121,21 @@ class CustomerProfileQueue(models.Model):
                 list(company_ids),
             )
         )
-        deferred = self.env.cr.precommit.data.setdefault(DEFERRED_KEY, set())
-        for company_id in sorted(set(company_ids) - deferred):
-            deferred.add(company_id)
+        precommit = self.env.cr.precommit
+        if DEFERRED_KEY not in precommit.data:
+            precommit.add(self._defer_queued_companies)
+        precommit.data.setdefault(DEFERRED_KEY, set()).update(company_ids)
+
+    @api.model
+    def _defer_queued_companies(self):
+        """Just before the commit (a pre-commit hook), defer the refresh of
+        each company this transaction queued customers of. As late as
+        possible: a job of the company waiting to start is not enqueued
+        again, and it must not start before this transaction's rows are
+        committed (or at the very moment)."""
+        for company_id in sorted(self.env.cr.precommit.data.get(DEFERRED_KEY, ())):
             self._defer_drain(company_id)
+        self.env.flush_all()
 
     @api.model
     def _defer_drain(self, company_id):

@@ -122,12 +122,12 @@ class CustomerCommon(BaseCommon):
         job queue bridge is installed, and the crons of the suite it
         triggered. Returns the (customer, company) pairs whose queued
         refresh ran."""
+        # the pre-commit hooks (the deferral of the queued refreshes)
+        self.env.cr.flush()
         queued = self._queued_pairs()
         with self._deferred_work_mode():
             while self._run_deferred_jobs() | self._run_triggered_crons():
                 pass
-        # what the commit forgets: the next transaction defers again
-        self.env.cr.precommit.data.pop(queue_module.DEFERRED_KEY, None)
         return queued - self._queued_pairs()
 
     def _queued_pairs(self):

@@ -61,7 +61,8 @@ class TestFactsQueue(CustomerCommon):
         triggers_before, jobs_before = self._deferred()
         with captured_queries() as queries:
             order.action_confirm()
-            self.env.flush_all()
+            # as the commit does: the data, then the pre-commit hooks
+            self.env.cr.flush()
         written = written_tables(queries)
         self.assertNotIn("customer_profile", written)
         self.assertEqual(written.get("customer_profile_queue"), {"INSERT INTO"})

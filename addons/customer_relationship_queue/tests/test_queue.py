@@ -6,7 +6,6 @@ from odoo.tests import tagged
 
 from odoo.addons.customer_relationship.models.customer_profile import FACT_COLUMNS
 from odoo.addons.customer_relationship.models.customer_profile_facts import RANGE_SIZE_PARAM
-from odoo.addons.customer_relationship.models.customer_profile_queue import DEFERRED_KEY
 from odoo.addons.customer_relationship.tests.common import CustomerCommon
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
@@ -36,11 +35,10 @@ class TestQueueBridge(CustomerCommon):
             .search([("method_name", "=", method), ("state", "=", "pending")], order="id")
         )
 
-    def _new_transaction(self):
-        """What the next transaction sees of this one: its precommit data
-        is its own."""
-        self.env.flush_all()
-        self.env.cr.precommit.data.pop(DEFERRED_KEY, None)
+    def _commit(self):
+        """What the commit does before committing: the data written, then
+        the pre-commit hooks (which defer the queued refreshes)."""
+        self.env.cr.flush()
 
     def _perform(self, record):
         """Run the job as the job runner does: started, performed, done; or,
@@ -67,9 +65,10 @@ class TestQueueBridge(CustomerCommon):
         return {p.partner_id.id: tuple(p[name] for name in FACT_COLUMNS) for p in profiles}
 
     def test_defer_enqueues_on_the_channel(self):
-        self._new_transaction()
+        self._after_commit()
         with trap_jobs() as trap:
             self.Queue._enqueue([(self.customer.id, self.company.id)])
+            self._commit()
             trap.assert_jobs_count(1, only=self.Queue._drain_company_job)
             trap.assert_enqueued_job(
                 self.Queue._drain_company_job,
@@ -88,10 +87,10 @@ class TestQueueBridge(CustomerCommon):
 
     def test_one_job_per_key(self):
         self._after_commit()
-        self._new_transaction()
         self.Queue._enqueue([(self.customer.id, self.company.id)])
-        self._new_transaction()
+        self._commit()
         self.Queue._enqueue([(self.second.id, self.company.id), (self.second.id, self.other.id)])
+        self._commit()
         jobs = self._jobs("_drain_company_job")
         self.assertEqual(len(jobs), 2)
         self.assertEqual(
@@ -110,6 +109,7 @@ class TestQueueBridge(CustomerCommon):
         self._after_commit()
         self.Profile._recompute_all(self.company)
         self._order(self.customer, 60, days_ago=1)
+        self._commit()
         (job,) = self._jobs("_drain_company_job").filtered(lambda j: j.args == [self.company.id])
         self.assertEqual(self._perform(job), "queue drained")
         facts = self._facts()
@@ -124,6 +124,7 @@ class TestQueueBridge(CustomerCommon):
     def test_refresh_job_retried_after_a_lost_connection(self):
         self._after_commit()
         self._order(self.customer, 60, days_ago=1)
+        self._commit()
         (job,) = self._jobs("_drain_company_job").filtered(lambda j: j.args == [self.company.id])
         profiles = type(self.Profile)
         original = profiles._refresh_customers
