@@ -11,7 +11,7 @@ from odoo.tools import SQL
 from odoo.addons.base.tests.common import BaseCommon
 
 from ..models import customer_profile_queue as queue_module
-from ..models.customer_profile import ORDER_FACT_COLUMNS, SCORE_COLUMNS
+from ..models.customer_profile import FACT_COLUMNS, ORDER_FACT_COLUMNS, SCORE_COLUMNS
 
 SCORE_FIELDS = SCORE_COLUMNS
 FACT_FIELDS = ORDER_FACT_COLUMNS
@@ -205,10 +205,50 @@ class CustomerCommon(BaseCommon):
     def _full_run(self, company=None):
         return self.env["customer.profile"]._recompute_all(company or self.company)
 
+    def _company_facts(self, company=None):
+        """{customer id: its stored facts} of the company, read again."""
+        self.env.invalidate_all()
+        profiles = (
+            self.env["customer.profile"]
+            .sudo()
+            .search([("company_id", "=", (company or self.company).id)])
+        )
+        return {p.partner_id.id: tuple(p[name] for name in FACT_COLUMNS) for p in profiles}
+
+    def _whole_company_run(self, company=None):
+        """What one whole-company run writes now: (facts, its run's bounds,
+        customer count, changed count), then rolled back to the state
+        before it."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SAVEPOINT whole_company_run"))
+        run = self.env["customer.profile"]._recompute_all(company or self.company)
+        result = self._company_facts(company), run.bounds, run.customer_count, run.changed_count
+        self.env.cr.execute(SQL("ROLLBACK TO SAVEPOINT whole_company_run"))
+        self.env.invalidate_all()
+        return result
+
     def _snapshot(self, fields_list):
         self._after_commit()
         profiles = self.env["customer.profile"].search([("company_id", "=", self.company.id)])
         return {p.partner_id.id: {f: p[f] for f in fields_list} for p in profiles}
+
+
+@contextmanager
+def failing_call(model, method, number, error):
+    """Patch ``model``'s ``method`` so that its ``number``-th call raises
+    ``error`` (the others run it); yields the list of calls' arguments."""
+    cls = type(model)
+    original = getattr(cls, method)
+    calls = []
+
+    def call(self, *args, **kwargs):
+        calls.append(args)
+        if len(calls) == number:
+            raise error
+        return original(self, *args, **kwargs)
+
+    with patch.object(cls, method, call):
+        yield calls
 
 
 @contextmanager

@@ -4,9 +4,8 @@ from psycopg2 import OperationalError
 
 from odoo.tests import tagged
 
-from ..models.customer_profile import FACT_COLUMNS
 from ..models.customer_profile_facts import RANGE_SIZE_PARAM
-from .common import CustomerCommon
+from .common import CustomerCommon, failing_call
 
 
 class Killed(BaseException):
@@ -47,23 +46,10 @@ class TestRecomputeRuns(CustomerCommon):
         cls.gone_order = cls._order(cls.gone, 70, days_ago=5)
 
     def _facts(self, company=None):
-        self.env.invalidate_all()
-        profiles = self.Profile.sudo().search([("company_id", "=", (company or self.company).id)])
-        return {p.partner_id.id: tuple(p[name] for name in FACT_COLUMNS) for p in profiles}
+        return self._company_facts(company)
 
     def _range_size(self, size):
         self.env["ir.config_parameter"].sudo().set_param(RANGE_SIZE_PARAM, str(size))
-
-    def _whole_company_run(self):
-        """The facts and bounds one whole-company run writes, then rolled
-        back to the state before it."""
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT whole_company")
-        run = self.Profile._recompute_all(self.company)
-        expected = self._facts(), run.bounds, run.customer_count, run.changed_count
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT whole_company")
-        self.env.invalidate_all()
-        return expected
 
     def test_ranges_write_what_a_whole_company_run_writes(self):
         self._after_commit()
@@ -179,19 +165,10 @@ class TestRecomputeRuns(CustomerCommon):
         self.env["customer.profile.queue"].search([]).unlink()
         self._range_size(3)
         (run,) = self.Profile._request_recompute(self.company)
-        profiles = type(self.Profile)
-        original = profiles._write_facts
-        calls = []
-
-        def write_facts(model, source, bounds, companies):
-            calls.append(1)
-            if len(calls) == 2:
-                raise OperationalError("server closed the connection unexpectedly")
-            return original(model, source, bounds, companies)
-
+        lost = OperationalError("server closed the connection unexpectedly")
         with (
             self._deferred_work_mode(),
-            patch.object(profiles, "_write_facts", write_facts),
+            failing_call(self.Profile, "_write_facts", 2, lost),
             self.assertLogs(
                 "odoo.addons.customer_relationship.models.customer_profile_facts", "ERROR"
             ),

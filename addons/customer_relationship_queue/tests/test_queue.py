@@ -1,15 +1,14 @@
-from unittest.mock import patch
-
 from psycopg2 import OperationalError
 
 from odoo.tests import tagged
 
-from odoo.addons.customer_relationship.models.customer_profile import FACT_COLUMNS
 from odoo.addons.customer_relationship.models.customer_profile_facts import RANGE_SIZE_PARAM
-from odoo.addons.customer_relationship.tests.common import CustomerCommon
+from odoo.addons.customer_relationship.tests.common import CustomerCommon, failing_call
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+
+LOST = OperationalError("server closed the connection unexpectedly")
 
 
 @tagged("post_install", "-at_install")
@@ -60,9 +59,7 @@ class TestQueueBridge(CustomerCommon):
         return result
 
     def _facts(self):
-        self.env.invalidate_all()
-        profiles = self.Profile.sudo().search([("company_id", "=", self.company.id)])
-        return {p.partner_id.id: tuple(p[name] for name in FACT_COLUMNS) for p in profiles}
+        return self._company_facts()
 
     def test_defer_enqueues_on_the_channel(self):
         self._after_commit()
@@ -126,17 +123,7 @@ class TestQueueBridge(CustomerCommon):
         self._order(self.customer, 60, days_ago=1)
         self._commit()
         (job,) = self._jobs("_drain_company_job").filtered(lambda j: j.args == [self.company.id])
-        profiles = type(self.Profile)
-        original = profiles._refresh_customers
-        calls = []
-
-        def refresh(model, partner_ids, company_ids):
-            calls.append(1)
-            if len(calls) == 1:
-                raise OperationalError("server closed the connection unexpectedly")
-            return original(model, partner_ids, company_ids)
-
-        with patch.object(profiles, "_refresh_customers", refresh):
+        with failing_call(self.Profile, "_refresh_customers", 1, LOST) as calls:
             with self.assertRaises(RetryableJobError):
                 self._perform(job)
             self.assertEqual(job.state, "pending")
@@ -152,26 +139,11 @@ class TestQueueBridge(CustomerCommon):
     def test_recompute_jobs_per_range_retried_without_double_runs(self):
         self._after_commit()
         self.env["ir.config_parameter"].sudo().set_param(RANGE_SIZE_PARAM, "1")
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT whole")
-        self.Profile._recompute_all(self.company)
-        expected = self._facts()
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT whole")
-        self.env.invalidate_all()
+        expected, _bounds, _count, _changed = self._whole_company_run()
         runs_before = self.env["customer.scoring.run"].search_count([])
         (run,) = self.Profile._request_recompute(self.company)
-        profiles = type(self.Profile)
-        original = profiles._write_facts
-        calls = []
-
-        def write_facts(model, source, bounds, companies):
-            calls.append(1)
-            if len(calls) == 2:
-                raise OperationalError("server closed the connection unexpectedly")
-            return original(model, source, bounds, companies)
-
         steps = 0
-        with patch.object(profiles, "_write_facts", write_facts):
+        with failing_call(self.Profile, "_write_facts", 2, LOST):
             while jobs := self._jobs("_recompute_company_job").filtered(
                 lambda j: j.args == [self.company.id]
             ):
