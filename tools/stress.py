@@ -400,11 +400,11 @@ class RecomputeLoop:
     process, as the recompute cron runs it: requested, then step after step
     in READ COMMITTED transactions of their own, each committed."""
 
-    def __init__(self, config_path, customer_id):
+    def __init__(self, customer_id):
+        # the configuration is the one main() parsed
         import odoo  # noqa: PLC0415
         from odoo.modules.registry import Registry  # noqa: PLC0415
 
-        odoo.tools.config.parse_config(["-c", config_path, "--log-level=warn"])
         self.odoo = odoo
         self.registry = Registry(OURS)
         with self.registry.cursor() as cr:
@@ -443,7 +443,7 @@ class RecomputeLoop:
 
 
 # ---------------------------------------------------------------- checks
-def check_facts(config_path, customer_id):
+def check_facts(customer_id):
     """Compare the customer's stored facts with a full recompute (rolled
     back), and check that the lifecycle would not move it again."""
     import odoo  # noqa: PLC0415
@@ -453,8 +453,7 @@ def check_facts(config_path, customer_id):
         ORDER_FACT_COLUMNS,
     )
 
-    odoo.tools.config.parse_config(["-c", config_path, "--log-level=warn"])
-    registry = Registry(OURS)
+    registry = Registry(OURS)  # the configuration is the one main() parsed
     waited = wait_for_queue(registry, odoo)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -562,19 +561,19 @@ def main():
             OURS: one_customer(server, pg_log, OURS, customer, args.clients),
         }
         report["one_customer"] = single
-        report["facts"] = check_facts(args.config, customer)
+        report["facts"] = check_facts(customer)
 
         say(
             f"1b. {args.clients} more confirmations of that customer while its company's"
             " facts are recomputed in a loop"
         )
-        loop = RecomputeLoop(args.config, customer)
+        loop = RecomputeLoop(customer)
         with loop:
             under_recompute = one_customer(server, pg_log, OURS, customer, args.clients)
         under_recompute["recompute_runs"] = loop.runs
         under_recompute["recompute_errors"] = sorted(set(loop.errors))
         report["under_recompute"] = under_recompute
-        report["facts_under_recompute"] = check_facts(args.config, customer)
+        report["facts_under_recompute"] = check_facts(customer)
 
         say(
             f"2. throughput: {args.orders} orders of different customers, "
