@@ -397,8 +397,8 @@ def throughput_round(url, db, count, clients, product_ids, label):
 
 class RecomputeLoop:
     """A full recompute of the company of ``customer_id`` in a loop, in this
-    process, as the recompute cron runs it: requested, then step after step
-    in READ COMMITTED transactions of their own, each committed."""
+    process, as the recompute cron runs it: a run requested, then run step
+    after step in READ COMMITTED transactions of their own, each committed."""
 
     def __init__(self, customer_id):
         # the configuration is the one main() parsed
@@ -423,11 +423,15 @@ class RecomputeLoop:
 
         while not self._stop.is_set():
             try:
+                # a run recorded as requested, then run by the recompute
+                # cron's code (not enqueued: the job runner's own dispatch is
+                # not what is measured here)
                 with read_committed_env(OURS) as env:
-                    profiles = env["customer.profile"]
-                    profiles._request_recompute(env["res.company"].browse(self.company_id))
-                while profiles._recompute_step(OURS, self.company_id):
-                    pass
+                    env["customer.scoring.run"].create(
+                        {"company_id": self.company_id, "state": "pending"}
+                    )
+                with read_committed_env(OURS) as env:
+                    env["customer.profile"]._cron_run_recomputes()
                 self.runs += 1
             except Exception as error:
                 self.errors.append(str(error).splitlines()[0])
