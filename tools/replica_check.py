@@ -170,9 +170,6 @@ def main():
         "primary": Stats(args.host, args.primary_port, args.user, args.db),
         "replica": Stats(args.host, args.replica_port, args.user, args.db),
     }
-    # the server loads the registry and its caches at the first requests:
-    # not what is measured
-    reads(client)
     calls, read_deltas = measure(servers, lambda: reads(client))
     name = f"Replica check {uuid.uuid4().hex[:12]}"
     partner_id, write_deltas = measure(
