@@ -4,13 +4,14 @@
 #   make bench   benchmark on a scaled database
 #   make stress  parallel order confirmations, with and without our modules
 #   make lint    pre-commit checks
+#   make replica a streaming replica of the cluster; read-only calls served by it
 SHELL := /bin/bash
 BOOT := tools/bootstrap.sh
 VENV := .venv
 HTTP_PORT ?= 8069
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint bench stress pot clean
+.PHONY: run test setup lint bench stress replica pot clean
 
 setup:
 	@bash $(BOOT) setup
@@ -46,6 +47,12 @@ stress:
 	@bash $(BOOT) demodb && bash $(BOOT) config
 	@$(VENV)/bin/python tools/stress.py $(if $(CLIENTS),--clients $(CLIENTS)) \
 		$(if $(ORDERS),--orders $(ORDERS)) $(if $(ORDER_CLIENTS),--order-clients $(ORDER_CLIENTS))
+
+# A hot standby of the project cluster, Odoo on the demo database with
+# --db_replica_host/port, and tools/replica_check.py; see README.md,
+# Running in production.
+replica:
+	@bash $(BOOT) replica
 
 lint:
 	@bash $(BOOT) setup

@@ -154,6 +154,7 @@ class CustomerHandover(models.Model):
                 )
         return super().create(vals_list)
 
+    @api.readonly
     def action_open_events(self):
         """The timeline rows this handover wrote."""
         self.ensure_one()

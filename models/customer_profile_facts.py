@@ -16,6 +16,11 @@ from .customer_profile_queue import read_committed_env
 
 _logger = logging.getLogger(__name__)
 
+RECOMPUTE_CRON_XMLID = "customer_relationship.ir_cron_customer_recompute_run"
+# customers written per step of a full recompute
+RANGE_SIZE_PARAM = "customer_relationship.recompute_range_size"
+RANGE_SIZE = 20000
+
 
 class SqlOperations(Operations):
     """The engine's operations (``engine.ops``) building ``odoo.tools.SQL``:
@@ -108,32 +113,124 @@ class CustomerProfile(models.Model):
 
     @api.model
     def action_recompute_all(self):
-        """Manager button: recompute every customer of the allowed companies."""
+        """Manager button: recompute every customer of the allowed companies,
+        in the background (a job per company, or the recompute cron)."""
         self._check_customer_manager(
             self.env._("Only customer relationship managers can recompute customer facts.")
         )
-        runs = self.sudo()._recompute_all(self.env.companies)
+        runs = self.sudo()._request_recompute(self.env.companies)
         return self._success_notification(
-            self.env._("Customer facts recomputed"),
+            self.env._("Customer facts recompute started"),
             self.env._(
-                "%(count)s customers scored, %(changed)s profiles changed.",
-                count=sum(runs.mapped("customer_count")),
-                changed=sum(runs.mapped("changed_count")),
+                "%(count)s companies are being recomputed in the background. Their scoring "
+                "runs show the result when they are done.",
+                count=len(runs.company_id),
             ),
         )
 
     @api.model
     def _cron_recompute_all(self):
-        """Recompute each company in a transaction of its own: a company that
-        fails is logged and left to the next run, the others go on."""
-        for company in self.env["res.company"].search([]):
+        """Daily: request a recompute of every company (``_request_recompute``)."""
+        self._request_recompute(self.env["res.company"].search([]))
+
+    @api.model
+    def _request_recompute(self, companies):
+        """Record a run to do for each of ``companies`` that has none
+        unfinished (a scoring run in state ``pending``), then defer each
+        company's work (``_recompute_company_job``). Returns the companies'
+        unfinished runs. Calling it twice requests one run."""
+        runs = self.env["customer.scoring.run"].sudo()
+        unfinished = runs.search([("company_id", "in", companies.ids), ("state", "!=", "done")])
+        unfinished |= runs.create(
+            [
+                {"company_id": company.id, "state": "pending"}
+                for company in companies - unfinished.company_id
+            ]
+        )
+        for company in companies:
+            self._defer_recompute(company.id)
+        return unfinished
+
+    @api.model
+    def _defer_recompute(self, company_id):
+        self.env["customer.work"]._defer(
+            self.browse(),
+            "_recompute_company_job",
+            (company_id,),
+            cron=RECOMPUTE_CRON_XMLID,
+            channel="recompute",
+            key=f"customer_relationship.recompute:{company_id}",
+            description=f"Customer facts: full recompute of company {company_id}",
+        )
+
+    @api.model
+    def _recompute_company_job(self, company_id):
+        """Work unit of a job: the next step of the company's unfinished run
+        (``_recompute_step``), then the following one deferred. The job's
+        transaction only records the job."""
+        if self._recompute_step(self.env.cr.dbname, company_id):
+            self._defer_recompute(company_id)
+            return "one range written, the next one deferred"
+        return "recompute done"
+
+    @api.model
+    def _cron_run_recomputes(self):
+        """Run the requested recomputes (triggered by ``_request_recompute``
+        without a job queue, and every hour for what a stopped worker left):
+        each company's unfinished run, step after step, each step committed.
+        A company that fails is logged and left to the next run; the others
+        go on."""
+        runs = self.env["customer.scoring.run"].sudo()
+        for company in runs.search([("state", "!=", "done")], order="id").company_id:
             try:
-                with read_committed_env(self.env.cr.dbname) as env:
-                    env[self._name]._recompute_all(env["res.company"].browse(company.id))
+                while self._recompute_step(self.env.cr.dbname, company.id):
+                    pass
             except Exception:
                 _logger.exception(
                     "customer facts of %s not recomputed; the next run tries again", company.name
                 )
+
+    @api.model
+    def _recompute_step(self, dbname, company_id):
+        """One step of the company's oldest unfinished run, in a READ
+        COMMITTED transaction of its own, committed: the first step computes
+        the company's bounds and writes the first range of customers, each
+        next step one more range (``_recompute_run_step``). Returns True when
+        ranges are left. Safe to call twice or at once: the steps of a company
+        run one after the other (its lock), each on what the previous one
+        committed."""
+        with read_committed_env(dbname) as env:
+            profiles = env[self._name]
+            company = env["res.company"].browse(company_id)
+            profiles._lock_company_facts(company.ids)
+            run = env["customer.scoring.run"].search(
+                [("company_id", "=", company_id), ("state", "!=", "done")], order="id", limit=1
+            )
+            if not run:
+                return False
+            changed = profiles._recompute_run_step(run, profiles._recompute_range_size())
+            if changed:
+                profiles._on_facts_changed(changed)
+            return run.state != "done"
+
+    @api.model
+    def _recompute_range_size(self):
+        """Customers written per step of a full recompute (system parameter
+        ``customer_relationship.recompute_range_size``, default 20,000)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(RANGE_SIZE_PARAM)
+        try:
+            size = int(value or RANGE_SIZE)
+        except ValueError:
+            size = 0
+        if size < 1:
+            _logger.warning(
+                "system parameter %s is %r, not a positive number: %s used",
+                RANGE_SIZE_PARAM,
+                value,
+                RANGE_SIZE,
+            )
+            size = RANGE_SIZE
+        return size
 
     @api.model
     def _lock_company_facts(self, company_ids, shared=False):
@@ -153,7 +250,9 @@ class CustomerProfile(models.Model):
 
     @api.model
     def _recompute_all(self, companies):
-        """Recompute the facts of every customer of ``companies``, set-based.
+        """Recompute the facts of every customer of ``companies`` now, in
+        this transaction, set-based (each company's unfinished run, or a new
+        one, done in one step).
 
         Per company: one aggregate of the confirmed orders into a temporary
         table, the score bounds and class thresholds read from it, one
@@ -162,26 +261,106 @@ class CustomerProfile(models.Model):
         whose row changed. Returns the scoring runs it recorded.
         """
         self.env.flush_all()
-        runs = self.env["customer.scoring.run"]
+        runs = self.env["customer.scoring.run"].sudo()
+        done = runs.browse()
         changed = set()
         for company in companies:
-            company_run, company_changed = self._recompute_company(company)
-            runs |= company_run
-            changed |= company_changed
-        self.invalidate_model()
+            self._lock_company_facts(company.ids)
+            run = runs.search(
+                [("company_id", "=", company.id), ("state", "!=", "done")], order="id", limit=1
+            ) or runs.create({"company_id": company.id, "state": "pending"})
+            changed |= self._recompute_run_step(run, 0, restart=True)
+            done |= run
         if changed:
             self._on_facts_changed(changed)
-        return runs
+        return done
 
     @api.model
-    def _recompute_company(self, company):
+    def _recompute_run_step(self, run, range_size, restart=False):
+        """One step of the scoring run ``run`` of a company (whose facts lock
+        the caller holds); returns the (customer, company) pairs whose row
+        it inserted, updated or deleted.
+
+        A requested run (or any run when ``restart``) starts: the aggregate
+        of all the company's customers, its score bounds and class
+        thresholds stored on the run, and the customer ids cut in ranges of
+        ``range_size`` customers (0: one range). Each step writes one range
+        of customer ids, the first one from that aggregate and the next ones
+        from their own, all scored with the run's bounds: so the ranges write
+        what one step over the whole company writes. Customers without
+        orders any more are deleted range by range. The last range marks the
+        run done.
+        """
         started = time.monotonic()
-        self._lock_company_facts(company.ids)
+        company = run.company_id
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS customer_facts_tmp"))
+        if restart or run.state == "pending":
+            bounds = self._recompute_start(run, range_size)
+        else:
+            bounds = dict(run.bounds, window_start=run.window_start)
+            cr.execute(
+                SQL(
+                    "CREATE TEMP TABLE customer_facts_tmp ON COMMIT DROP AS"
+                    " SELECT * FROM (%s) a WHERE %s",
+                    self._facts_aggregate_query({company.id: run.window_start}),
+                    self._recompute_range_filter(run, SQL("a.partner_id")),
+                )
+            )
+            cr.execute(SQL("ANALYZE customer_facts_tmp"))
+        in_range = self._recompute_range_filter(run, SQL("f.partner_id"))
+        changed = self._write_facts(
+            SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range),
+            {company.id: bounds},
+            company,
+        )
+        cr.execute(
+            self._sql_over_tables(
+                {"p": self._name},
+                """
+                DELETE FROM %(p)s p
+                 WHERE %(p.company_id)s = %(company)s AND %(in_range)s
+                   AND NOT EXISTS (SELECT 1 FROM customer_facts_tmp f
+                                    WHERE f.partner_id = %(p.partner_id)s)
+                RETURNING %(p.partner_id)s, %(p.company_id)s
+                """,
+                company=company.id,
+                in_range=self._recompute_range_filter(run, SQL("p.partner_id")),
+            )
+        )
+        changed.update(cr.fetchall())
+        cr.execute(SQL("DROP TABLE customer_facts_tmp"))
+        self.invalidate_model()
+        last = self._recompute_range_last(run)
+        elapsed = time.monotonic() - started
+        run.write(
+            {
+                "state": "done" if last is None else "running",
+                "next_partner_id": 0 if last is None else last + 1,
+                "changed_count": run.changed_count + len(changed),
+                "duration": run.duration + elapsed,
+            }
+        )
+        _logger.info(
+            "customer facts of %s: %s customers%s, %s rows changed in %.2fs",
+            company.name,
+            run.customer_count,
+            "" if last is None else f" (up to customer id {last})",
+            len(changed),
+            elapsed,
+        )
+        return changed
+
+    @api.model
+    def _recompute_start(self, run, range_size):
+        """Start ``run``: the aggregate of all the company's customers into
+        the temporary table ``customer_facts_tmp``, the bounds computed from
+        it, stored on the run with the ranges' ends; returns the bounds."""
+        company = run.company_id
         window_start = fields.Date.context_today(self) - datetime.timedelta(
             days=company.customer_scoring_window
         )
         cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS customer_facts_tmp"))
         cr.execute(
             SQL(
                 "CREATE TEMP TABLE customer_facts_tmp ON COMMIT DROP AS %s",
@@ -224,46 +403,44 @@ class CustomerProfile(models.Model):
                 )
             ),
         }
-        changed = self._write_facts(SQL("customer_facts_tmp"), {company.id: bounds}, company)
-        cr.execute(
-            self._sql_over_tables(
-                {"p": self._name},
-                """
-                DELETE FROM %(p)s p
-                 WHERE %(p.company_id)s = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM customer_facts_tmp f
-                                    WHERE f.partner_id = %(p.partner_id)s)
-                RETURNING %(p.partner_id)s, %(p.company_id)s
-                """,
-                company=company.id,
+        ends = []
+        if range_size and count > range_size:
+            cr.execute(
+                SQL(
+                    "SELECT partner_id FROM (SELECT partner_id, row_number() OVER"
+                    " (ORDER BY partner_id) AS n FROM customer_facts_tmp) r"
+                    " WHERE mod(n, %s) = 0 ORDER BY partner_id",
+                    range_size,
+                )
             )
+            ends = [partner_id for (partner_id,) in cr.fetchall()]
+        run.write(
+            {
+                "state": "running",
+                "window_start": window_start,
+                "customer_count": count,
+                "scored_count": len(dates or []),
+                "changed_count": 0,
+                "duration": 0.0,
+                "bounds": self._bounds_to_json(bounds),
+                "range_ends": ends,
+                "next_partner_id": 0,
+            }
         )
-        changed.update(cr.fetchall())
-        cr.execute(SQL("DROP TABLE customer_facts_tmp"))
-        elapsed = time.monotonic() - started
-        _logger.info(
-            "customer facts of %s: %s customers, %s rows changed in %.2fs",
-            company.name,
-            count,
-            len(changed),
-            elapsed,
-        )
-        run = (
-            self.env["customer.scoring.run"]
-            .sudo()
-            .create(
-                {
-                    "company_id": company.id,
-                    "window_start": window_start,
-                    "customer_count": count,
-                    "scored_count": len(dates or []),
-                    "changed_count": len(changed),
-                    "duration": elapsed,
-                    "bounds": self._bounds_to_json(bounds),
-                }
-            )
-        )
-        return run, changed
+        return bounds
+
+    @api.model
+    def _recompute_range_last(self, run):
+        """The last customer id of the run's next range (None: no end)."""
+        return next((end for end in run.range_ends or [] if end >= run.next_partner_id), None)
+
+    @api.model
+    def _recompute_range_filter(self, run, column):
+        """SQL condition: ``column`` (a customer id) is in the run's next range."""
+        last = self._recompute_range_last(run)
+        if last is None:
+            return SQL("%s >= %s", column, run.next_partner_id)
+        return SQL("%s BETWEEN %s AND %s", column, run.next_partner_id, last)
 
     @api.model
     def _refresh_customers(self, partner_ids, company_ids):
@@ -355,7 +532,7 @@ class CustomerProfile(models.Model):
 
         ``source`` is an SQL relation with the columns of
         ``_facts_aggregate_query``; ``bounds`` maps company ids to the dict
-        built by ``_recompute_company``; ``companies`` are the companies of
+        built by ``_recompute_start``; ``companies`` are the companies of
         ``source`` (their lifetime value settings). A company without bounds
         (never fully scored) gets facts but no scores, segment or class.
 

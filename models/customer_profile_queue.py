@@ -5,9 +5,12 @@ it at once for the same customer. It must never update a row that every
 order of the customer shares (the customer's profile, a lifecycle state, a
 member's tier): parallel confirmations would collide on that row and fail
 with serialization errors. So the order's transaction only appends one row
-here per touched (customer, company) pair, and triggers the cron
-``ir_cron_customer_profile_queue`` (one trigger row; the cron worker is woken
-by a notification at the commit).
+here per touched (customer, company) pair, and defers the refresh of each
+company once (``customer.work._defer``): without a job queue, one trigger of
+the cron ``ir_cron_customer_profile_queue`` (its worker is woken by a
+notification at the commit); with the bridge ``customer_relationship_queue``,
+one job per company on the channel ``root.customer_relationship.facts``
+(a company's pending job is not enqueued twice).
 
 The cron drains each company's queue in short transactions of their own
 (``_drain_company``): a batch refreshes the queued customers
@@ -16,12 +19,14 @@ The cron drains each company's queue in short transactions of their own
 The first batch runs as soon as the cron worker wakes; while orders keep
 coming, the next batches wait a moment to gather them, so that under load
 many orders cost one set-based refresh instead of one each, off the
-requests' workers. Each batch runs in READ COMMITTED under a
-transaction-level advisory lock per customer, so any other refresh of the
-same customer waits instead of failing, and it retries the conflicts that
-remain. One drainer per company at a time (a non-blocking advisory lock).
-Rows left behind (a worker stopped mid-batch) are refreshed at the cron's
-next run (every minute).
+requests' workers. A job (``_drain_company_job``) refreshes one batch the
+same way and defers itself again when rows remain. Each batch runs in READ
+COMMITTED under a transaction-level advisory lock per customer, so any other
+refresh of the same customer waits instead of failing, and it retries the
+conflicts that remain. One drainer per company at a time (a non-blocking
+advisory lock). Rows left behind (a worker stopped mid-batch, a job that
+started before the order committed) are refreshed at the cron's next run
+(every minute).
 """
 
 import logging
@@ -39,8 +44,9 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 CRON_XMLID = "customer_relationship.ir_cron_customer_profile_queue"
-# key of cr.precommit.data: the transaction already triggered the cron
-TRIGGERED_KEY = "customer_relationship.profile_queue_triggered"
+# key of cr.precommit.data: the companies whose refresh the transaction
+# already deferred
+DEFERRED_KEY = "customer_relationship.profile_queue_deferred"
 RETRYABLE = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED}
 MAX_TRIES = 5
 # pairs refreshed per transaction
@@ -95,9 +101,10 @@ class CustomerProfileQueue(models.Model):
         """Queue the (commercial partner, company) pairs ``keys`` for a refresh
         right after the current transaction commits.
 
-        One INSERT, and one trigger of the cron per transaction: no row shared
-        with other transactions is written, so it is safe in the transaction
-        of a sales order.
+        One INSERT, and one deferral of each company's refresh per
+        transaction, at its commit (``_defer_queued_companies``): no row
+        shared with other transactions is written, so it is safe in the
+        transaction of a sales order.
         """
         keys = {(partner, company) for partner, company in keys if partner and company}
         if not keys:
@@ -114,27 +121,56 @@ class CustomerProfileQueue(models.Model):
                 list(company_ids),
             )
         )
-        if not self.env.cr.precommit.data.get(TRIGGERED_KEY):
-            self.env.cr.precommit.data[TRIGGERED_KEY] = True
-            self._trigger_cron()
+        precommit = self.env.cr.precommit
+        if DEFERRED_KEY not in precommit.data:
+            precommit.add(self._defer_queued_companies)
+        precommit.data.setdefault(DEFERRED_KEY, set()).update(company_ids)
 
     @api.model
-    def _trigger_cron(self):
-        """Trigger the queue's cron now: one row, and its worker notified at
-        the commit (``ir.cron._trigger`` without reading the cron first: an
-        inactive cron ignores its triggers anyway)."""
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(CRON_XMLID)
-        self.env["ir.cron.trigger"].sudo().create(
-            {"cron_id": cron_id, "call_at": fields.Datetime.now()}
+    def _defer_queued_companies(self):
+        """Just before the commit (a pre-commit hook), defer the refresh of
+        each company this transaction queued customers of. As late as
+        possible: a job of the company waiting to start is not enqueued
+        again, and it must not start before this transaction's rows are
+        committed (or at the very moment)."""
+        for company_id in sorted(self.env.cr.precommit.data.get(DEFERRED_KEY, ())):
+            self._defer_drain(company_id)
+        self.env.flush_all()
+
+    @api.model
+    def _defer_drain(self, company_id):
+        """Have the company's queue drained soon, outside this transaction
+        (``customer.work._defer``: the queue's cron, or a job of the
+        ``facts`` channel, one pending per company)."""
+        self.env["customer.work"]._defer(
+            self.browse(),
+            "_drain_company_job",
+            (company_id,),
+            cron=CRON_XMLID,
+            channel="facts",
+            key=f"customer_relationship.facts:{company_id}",
+            description=f"Customer facts: refresh queued customers of company {company_id}",
         )
-        self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
 
     @api.model
-    def _drain_company(self, dbname, company_id, budget=DRAIN_SECONDS, pause=GATHER_SECONDS):
+    def _drain_company_job(self, company_id):
+        """Work unit of a job: refresh one batch of the company's queue in a
+        READ COMMITTED transaction of its own (see ``_drain_company``), and
+        defer the rest. The job's transaction only records the job."""
+        if self._drain_company(self.env.cr.dbname, company_id, pause=0, batches=1):
+            self._defer_drain(company_id)
+            return "one batch refreshed, the rest deferred"
+        return "queue drained"
+
+    @api.model
+    def _drain_company(
+        self, dbname, company_id, budget=DRAIN_SECONDS, pause=GATHER_SECONDS, batches=None
+    ):
         """Refresh what is queued for ``company_id``, batch after batch, one
-        transaction each, until nothing is left or ``budget`` seconds passed
-        (then the cron is triggered again). After a batch smaller than
-        ``BATCH``, wait ``pause`` seconds for more orders to gather.
+        transaction each, until nothing is left, ``budget`` seconds passed
+        or ``batches`` batches ran. After a batch smaller than ``BATCH``,
+        wait ``pause`` seconds for more orders to gather. Returns True when
+        it stopped with customers still queued (the caller defers the rest).
 
         One drainer per company at a time: the company's queue lock is a
         session-level advisory lock taken without waiting. Whoever does not
@@ -143,26 +179,25 @@ class CustomerProfileQueue(models.Model):
         committed meanwhile is never forgotten.
         """
         deadline = time.monotonic() + budget
+        left = batches if batches is not None else float("inf")
         with read_committed_env(dbname) as env:
-            cr = env.cr
             queue = env[self._name]
             while queue._try_lock_company(company_id):
                 try:
-                    while time.monotonic() < deadline:
+                    while time.monotonic() < deadline and left > 0:
                         claimed = queue._process_batch(company_id)
+                        left -= 1
                         if not claimed:
                             break
-                        if len(claimed) < BATCH:
+                        if len(claimed) < BATCH and left > 0:
                             time.sleep(pause)
                 finally:
                     queue._unlock_company(company_id)
-                if time.monotonic() >= deadline:
-                    queue._trigger_cron()
-                    # the drain's own cursor
-                    cr.commit()  # pylint: disable=invalid-commit
-                    return
                 if not queue._is_queued(company_id):
-                    return
+                    return False
+                if time.monotonic() >= deadline or left <= 0:
+                    return True
+        return False
 
     @api.model
     def _process_batch(self, company_id):
@@ -294,4 +329,5 @@ class CustomerProfileQueue(models.Model):
         stopped worker left)."""
         self.env.cr.execute(SQL("SELECT DISTINCT company_id FROM %s", SQL.identifier(self._table)))
         for (company_id,) in self.env.cr.fetchall():
-            self._drain_company(self.env.cr.dbname, company_id)
+            if self._drain_company(self.env.cr.dbname, company_id):
+                self._defer_drain(company_id)

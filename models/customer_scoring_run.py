@@ -28,6 +28,18 @@ class CustomerScoringRun(models.Model):
     changed_count = fields.Integer(string="Profiles Changed", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     bounds = fields.Json(readonly=True)
+    state = fields.Selection(
+        [("pending", "Requested"), ("running", "Running"), ("done", "Done")],
+        default="done",
+        required=True,
+        readonly=True,
+        help="A requested run waits for its job or for the cron running recomputes; the "
+        "customers of a large company are written range by range, each range committed.",
+    )
+    # ranges of customer (commercial partner) ids written one step each: the
+    # last id of every range but the last, and the first id still to write
+    range_ends = fields.Json(readonly=True)
+    next_partner_id = fields.Integer(readonly=True)
     bounds_display = fields.Text(string="Score Bounds", compute="_compute_bounds_display")
 
     def init(self):
@@ -81,7 +93,7 @@ class CustomerScoringRun(models.Model):
                   FROM unnest(%(company_ids)s::int[]) AS c(id)
                   CROSS JOIN LATERAL (
                         SELECT %(run.company_id)s, %(run.bounds)s FROM %(run)s run
-                         WHERE %(run.company_id)s = c.id
+                         WHERE %(run.company_id)s = c.id AND %(run.state)s != 'pending'
                          ORDER BY %(run.id)s DESC LIMIT 1) r
                 """,
                 company_ids=list(company_ids),

@@ -86,6 +86,7 @@ class CustomerSegment(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @api.readonly
     def action_open_customers(self):
         self.ensure_one()
         domain = self._condition_full_domain(self._condition_domain())
@@ -101,6 +102,7 @@ class CustomerSegment(models.Model):
             "context": {"create": False},
         }
 
+    @api.readonly
     def action_open_mail_wizard(self):
         self.ensure_one()
         self._condition_domain()  # refuses an invalid domain at once
@@ -113,6 +115,7 @@ class CustomerSegment(models.Model):
             "context": {"default_segment_id": self.id},
         }
 
+    @api.readonly
     def action_open_mailings(self):
         self.check_access("read")
         self.ensure_one()

@@ -534,6 +534,7 @@ class CustomerSegmentMailing(models.Model):
         self._queue()
         return True
 
+    @api.readonly
     def action_open_recipients(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -182,6 +182,7 @@ class ResPartner(models.Model):
             }[operator]
         return operator in ("not like", "not ilike", "not =like", "not =ilike")
 
+    @api.readonly
     def action_open_customer_timeline(self):
         self.env["customer.event"].check_access("read")
         self.ensure_one()
@@ -192,6 +193,7 @@ class ResPartner(models.Model):
         action["context"] = {"search_default_group_type": 0}
         return action
 
+    @api.readonly
     def action_open_customer_profile(self):
         self.env["customer.profile"].check_access("read")
         self.ensure_one()

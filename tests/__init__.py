@@ -15,6 +15,7 @@ from . import test_segment_mailing
 from . import test_segment_mailing_rights
 from . import test_segment_mailing_queue
 from . import test_facts_queue
+from . import test_recompute_runs
 from . import test_condition
 from . import test_sql_contracts
 from . import test_bench_steps

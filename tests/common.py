@@ -2,13 +2,16 @@ import datetime
 import re
 import threading
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.base.tests.common import BaseCommon
 
-from ..models.customer_profile import ORDER_FACT_COLUMNS, SCORE_COLUMNS
+from ..models import customer_profile_queue as queue_module
+from ..models.customer_profile import FACT_COLUMNS, ORDER_FACT_COLUMNS, SCORE_COLUMNS
 
 SCORE_FIELDS = SCORE_COLUMNS
 FACT_FIELDS = ORDER_FACT_COLUMNS
@@ -119,10 +122,85 @@ class CustomerCommon(BaseCommon):
         self.assertEqual(self.env.cr.sql_log_count - before, expected, "exact query count")
 
     def _after_commit(self):
-        """What the transaction's commit would start: the refresh of the
-        customers its orders queued (``customer.profile.queue``), here in
-        the test's own transaction."""
-        return self.env["customer.profile.queue"]._process()
+        """What the transaction's commit would start, here in the test's own
+        transaction: the work deferred by ``customer.work._defer`` (the
+        refresh of the customers its orders queued, a recompute...), run
+        until nothing more is deferred. That is the jobs it enqueued when the
+        job queue bridge is installed, and the crons of the suite it
+        triggered. Returns the (customer, company) pairs whose queued
+        refresh ran."""
+        # the pre-commit hooks (the deferral of the queued refreshes)
+        self.env.cr.flush()
+        queued = self._queued_pairs()
+        with self._deferred_work_mode():
+            while self._run_deferred_jobs() | self._run_triggered_crons():
+                pass
+        return queued - self._queued_pairs()
+
+    def _queued_pairs(self):
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT partner_id, company_id FROM customer_profile_queue"))
+        return set(self.env.cr.fetchall())
+
+    @contextmanager
+    def _deferred_work_mode(self):
+        """Cursors opened by deferred work share the test's transaction, and
+        the queue's drain does not wait for more orders."""
+        self.env.flush_all()
+        enter = not self.registry.in_test_mode()
+        if enter:
+            self.registry.enter_test_mode(self.cr)
+        try:
+            with patch.object(queue_module.time, "sleep", lambda seconds: None):
+                yield
+        finally:
+            if enter:
+                self.registry.leave_test_mode()
+            self.env.invalidate_all()
+
+    def _run_deferred_jobs(self):
+        """Perform the suite's jobs waiting to start; True if there were any."""
+        if "queue.job" not in self.env:
+            return False
+        from odoo.addons.queue_job.job import Job  # noqa: PLC0415 (optional module)
+
+        records = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "pending"),
+                    ("channel", "=like", "root.customer_relationship.%"),
+                ],
+                order="id",
+            )
+        )
+        for record in records:
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.store()
+            job.perform()
+            job.set_done()
+            job.store()
+            self.env.flush_all()
+        return bool(records)
+
+    def _run_triggered_crons(self):
+        """Run the suite's crons that were triggered; True if there were any."""
+        suite_crons = self.env["ir.model.data"].search(
+            [("model", "=", "ir.cron"), ("module", "=like", "customer_%")]
+        )
+        triggers = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search([("cron_id", "in", suite_crons.mapped("res_id"))])
+        )
+        crons = triggers.cron_id
+        triggers.unlink()
+        for cron in crons:
+            cron.ir_actions_server_id.sudo().run()
+            self.env.flush_all()
+        return bool(crons)
 
     def _profile(self, partner, company=None):
         """The customer's facts as read after the commit."""
@@ -134,10 +212,50 @@ class CustomerCommon(BaseCommon):
     def _full_run(self, company=None):
         return self.env["customer.profile"]._recompute_all(company or self.company)
 
+    def _company_facts(self, company=None):
+        """{customer id: its stored facts} of the company, read again."""
+        self.env.invalidate_all()
+        profiles = (
+            self.env["customer.profile"]
+            .sudo()
+            .search([("company_id", "=", (company or self.company).id)])
+        )
+        return {p.partner_id.id: tuple(p[name] for name in FACT_COLUMNS) for p in profiles}
+
+    def _whole_company_run(self, company=None):
+        """What one whole-company run writes now: (facts, its run's bounds,
+        customer count, changed count), then rolled back to the state
+        before it."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SAVEPOINT whole_company_run"))
+        run = self.env["customer.profile"]._recompute_all(company or self.company)
+        result = self._company_facts(company), run.bounds, run.customer_count, run.changed_count
+        self.env.cr.execute(SQL("ROLLBACK TO SAVEPOINT whole_company_run"))
+        self.env.invalidate_all()
+        return result
+
     def _snapshot(self, fields_list):
         self._after_commit()
         profiles = self.env["customer.profile"].search([("company_id", "=", self.company.id)])
         return {p.partner_id.id: {f: p[f] for f in fields_list} for p in profiles}
+
+
+@contextmanager
+def failing_call(model, method, number, error):
+    """Patch ``model``'s ``method`` so that its ``number``-th call raises
+    ``error`` (the others run it); yields the list of calls' arguments."""
+    cls = type(model)
+    original = getattr(cls, method)
+    calls = []
+
+    def call(self, *args, **kwargs):
+        calls.append(args)
+        if len(calls) == number:
+            raise error
+        return original(self, *args, **kwargs)
+
+    with patch.object(cls, method, call):
+        yield calls
 
 
 @contextmanager

@@ -4,8 +4,10 @@ from unittest.mock import patch
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models.customer_profile_queue import TRIGGERED_KEY
 from .common import CustomerCommon, captured_queries, written_tables
+
+# what deferring the refresh may write: a cron trigger, or a job
+DEFERRAL = {"ir_cron_trigger", "queue_job"}
 
 
 @tagged("post_install", "-at_install")
@@ -46,27 +48,36 @@ class TestFactsQueue(CustomerCommon):
             [("company_id", "=", self.company.id)], ["partner_id"]
         )
 
+    def _deferred(self):
+        """The refreshes deferred so far: triggers of the queue's cron, and
+        jobs when the job queue bridge is installed."""
+        jobs = self.env["queue.job"].sudo().search([]) if "queue.job" in self.env else []
+        return set(self._triggers()), set(jobs)
+
     def test_confirmation_writes_no_shared_row(self):
         order = self._order(self.customer, 250, confirm=False)
-        triggers_before = self._triggers()
-        # a transaction of its own (the fixture's transaction triggered already)
-        self.env.cr.precommit.data.pop(TRIGGERED_KEY, None)
+        # a transaction of its own, after the fixture's deferred work ran
+        self._after_commit()
+        triggers_before, jobs_before = self._deferred()
         with captured_queries() as queries:
             order.action_confirm()
-            self.env.flush_all()
+            # as the commit does: the data, then the pre-commit hooks
+            self.env.cr.flush()
         written = written_tables(queries)
         self.assertNotIn("customer_profile", written)
         self.assertEqual(written.get("customer_profile_queue"), {"INSERT INTO"})
-        # appended rows only: the queue, the timeline, the cron's trigger
-        self.assertFalse(
-            {"customer_profile_queue", "customer_event", "ir_cron_trigger"} - set(written)
-        )
+        # appended rows only: the queue, the timeline, the deferral (the
+        # cron's trigger, or a job)
+        self.assertFalse({"customer_profile_queue", "customer_event"} - set(written))
+        self.assertTrue(DEFERRAL & set(written))
         # the order is confirmed; the customer waits for the commit
         profile = self.env["customer.profile"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(profile.order_count, 1)
         self.assertEqual([row["partner_id"][0] for row in self._queued()], [self.customer.id])
-        # one trigger of the queue's cron, notified at the commit
-        self.assertEqual(len(self._triggers() - triggers_before), 1)
+        # one deferral of the company's refresh: a trigger of the queue's
+        # cron (notified at the commit), or a job of the facts channel
+        triggers_after, jobs_after = self._deferred()
+        self.assertEqual(len(triggers_after - triggers_before) + len(jobs_after - jobs_before), 1)
         # after the commit: exact, and nothing left queued
         self.assertEqual(self._after_commit(), {(self.customer.id, self.company.id)})
         self.assertEqual(self._profile(self.customer).order_count, 2)
@@ -155,27 +166,31 @@ class TestFactsQueue(CustomerCommon):
         self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *lock))
 
     def test_cron_recompute_goes_on_after_a_failing_company(self):
-        """Each company is recomputed in a transaction of its own: one that
-        fails is logged and the others are recomputed."""
+        """Each company is recomputed in transactions of its own: one that
+        fails is logged, left requested for the next run, and the others are
+        recomputed."""
         other = self.env["res.company"].create({"name": "Failing Co"})
         profiles = self.env["customer.profile"]
-        original = type(profiles)._recompute_all
+        original = type(profiles)._recompute_run_step
         done = []
 
-        def recompute(model, companies):
-            if companies == other:
+        def step(model, run, range_size, restart=False):
+            if run.company_id == other:
                 raise ValueError("broken company")
-            done.extend(companies.ids)
-            return original(model, companies)
+            done.append(run.company_id.id)
+            return original(model, run, range_size, restart=restart)
 
+        runs = profiles._request_recompute(self.company | other)
         with (
             self._registry_test_mode(),
-            patch.object(type(profiles), "_recompute_all", recompute),
+            patch.object(type(profiles), "_recompute_run_step", step),
             self.assertLogs(
                 "odoo.addons.customer_relationship.models.customer_profile_facts", "ERROR"
             ) as logs,
         ):
-            profiles._cron_recompute_all()
+            profiles._cron_run_recomputes()
+        self.env.invalidate_all()
         self.assertIn(self.company.id, done)
-        self.assertNotIn(other.id, done)
         self.assertIn("Failing Co", logs.output[0])
+        by_company = {run.company_id: run.state for run in runs}
+        self.assertEqual(by_company, {self.company: "done", other: "pending"})

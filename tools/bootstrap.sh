@@ -8,6 +8,7 @@
 #   tools/bootstrap.sh demodb       create or update the demo database
 #   tools/bootstrap.sh pot [DB]     export i18n/<module>.pot of every module
 #   tools/bootstrap.sh odoo ARGS    run odoo with the project's configuration
+#   tools/bootstrap.sh replica      streaming replica of the cluster, Odoo on both, a check
 #
 # Everything it creates lives in .venv/ and .build/ (both git-ignored).
 set -euo pipefail
@@ -71,8 +72,9 @@ setup() {
     mkdir -p "$BUILD"
     odoo_source
     local stamp
+    constraints
     stamp="$VENV/.stamp-$(cat "$ROOT/requirements.txt" "$ODOO_SRC/requirements.txt" \
-        <(echo "$ODOO_SRC") | sha1sum | cut -c1-16)"
+        "$BUILD/constraints.txt" <(echo "$ODOO_SRC") | sha1sum | cut -c1-16)"
     if [ -f "$stamp" ]; then
         link_addons
         return 0
@@ -94,10 +96,24 @@ setup() {
     # compat mode: OCA wheels install into site-packages/odoo/addons and must
     # not shadow the odoo package itself
     "${pip[@]}" install "${bc[@]}" -e "$ODOO_SRC" --config-settings editable_mode=compat
-    "${pip[@]}" install "${bc[@]}" -r "$ROOT/requirements.txt"
+    "${pip[@]}" install "${bc[@]}" -r "$ROOT/requirements.txt" -c "$BUILD/constraints.txt"
     rm -f "$VENV"/.stamp-*
     touch "$stamp"
     link_addons
+}
+
+# What the Odoo source in use supports, as a pip constraint file. OCA
+# queue_job 18.0.1.7.1 and later call odoo.api.private, which 18.0 sources
+# from before that decorator lack (the module then fails to load): on such a
+# source, queue_job stays at 18.0.1.7.0.1, the last release without it.
+QUEUE_JOB_BEFORE_API_PRIVATE=18.0.1.7.0.1
+constraints() {
+    if grep -q '^def private' "$ODOO_SRC/odoo/api.py"; then
+        printf '# %s/odoo/api.py has api.private: any 18.0 queue_job\n' "$ODOO_SRC"
+    else
+        printf '# %s/odoo/api.py lacks api.private\nodoo-addon-queue-job==%s\n' \
+            "$ODOO_SRC" "$QUEUE_JOB_BEFORE_API_PRIVATE"
+    fi >"$BUILD/constraints.txt"
 }
 
 # The repository root is the module customer_relationship, whatever the
@@ -129,6 +145,24 @@ test_modules() {
 # ---------------------------------------------------------------- postgresql
 pg_env_file="$BUILD/pg.env"
 
+# Where the project-local clusters live: PGBIN (server binaries), PG_BASE
+# (pg/ holds the cluster, replica/ its standby) and PG_AS (the command prefix
+# running the server's tools).
+pg_layout() {
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$PGBIN" ] || die "no PostgreSQL server binaries found: install the postgresql package"
+    PG_BASE="$BUILD"
+    PG_AS=()
+    if [ "$(id -u)" -eq 0 ]; then
+        # the server refuses to run as root: run it as the postgres OS user,
+        # somewhere that user can reach
+        if ! runuser -u postgres -- test -x "$BUILD" 2>/dev/null; then
+            PG_BASE="/var/tmp/customer-relationship-pg-$(echo "$ROOT" | sha1sum | cut -c1-8)"
+        fi
+        PG_AS=(runuser -u postgres --)
+    fi
+}
+
 pg() {
     mkdir -p "$BUILD"
     if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && pg_isready -q -t 3; then
@@ -141,19 +175,8 @@ DB_PASSWORD=${PGPASSWORD:-False}
 EOF
         return 0
     fi
-    local pgbin
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$pgbin" ] || die "no PostgreSQL server binaries found: install the postgresql package"
-    local base="$BUILD/pg"
-    local as=()
-    if [ "$(id -u)" -eq 0 ]; then
-        # the server refuses to run as root: run it as the postgres OS user,
-        # somewhere that user can reach
-        if ! runuser -u postgres -- test -x "$BUILD" 2>/dev/null; then
-            base="/var/tmp/customer-relationship-pg-$(echo "$ROOT" | sha1sum | cut -c1-8)"
-        fi
-        as=(runuser -u postgres --)
-    fi
+    pg_layout
+    local pgbin=$PGBIN base=$PG_BASE/pg as=("${PG_AS[@]}")
     local data="$base/data"
     if [ ! -f "$data/PG_VERSION" ]; then
         say "creating a project-local PostgreSQL cluster in $base"
@@ -168,9 +191,10 @@ EOF
         port=$(sed -n 4p "$data/postmaster.pid")  # already running: keep its port
     else
         # the next free port when another server holds this one; no JIT
-        # compilation, which costs each large statement more than it gains
+        # compilation, which costs each large statement more than it gains;
+        # WAL for a streaming replica (make replica), as PostgreSQL's defaults
         until "${as[@]}" "$pgbin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
-            -o "-p $port -k $base -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=200" \
+            -o "-p $port -k $base -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=200 -c wal_level=replica -c max_wal_senders=4" \
             start >/dev/null; do
             tries=$((tries + 1))
             [ $tries -lt 10 ] || die "PostgreSQL did not start, see $base/server.log"
@@ -326,6 +350,69 @@ pot() {
     done
 }
 
+# ---------------------------------------------------------------- replica
+# A streaming replica of the project cluster (hot standby, read-only), made
+# by pg_basebackup -R into <cluster base>/replica and started on the next
+# free port; then Odoo on the demo database with --db_replica_host/port, and
+# tools/replica_check.py showing that read-only calls run on the replica and
+# writes on the primary. The standby is stopped at the end.
+replica() {
+    demodb
+    config
+    # shellcheck disable=SC1090
+    . "$pg_env_file"
+    [ -n "${PG_LOG:-}" ] || die "make replica needs the project-local cluster (no PG* variables)"
+    pg_layout
+    local as=("${PG_AS[@]}") rbase="$PG_BASE/replica" level
+    level=$(psql_ -c "SHOW wal_level")
+    [ "$level" != minimal ] || die "the cluster runs with wal_level=minimal: stop it (pg_ctl -D $PG_BASE/pg/data stop) and run make replica again"
+    [ "$(psql_ -c "SHOW max_wal_senders")" -gt 0 ] || die "the cluster has max_wal_senders=0"
+    local hba="$PG_BASE/pg/data/pg_hba.conf"
+    if ! grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$hba"; then
+        say "allowing local replication connections in $hba"
+        echo "host replication all 127.0.0.1/32 trust" | "${as[@]}" tee -a "$hba" >/dev/null
+        psql_ -c "SELECT pg_reload_conf()" >/dev/null
+    fi
+    replica_stop
+    rm -rf "$rbase"
+    mkdir -p "$rbase"
+    [ ${#as[@]} -eq 0 ] || chown postgres: "$rbase"
+    say "copying the cluster into $rbase (pg_basebackup)"
+    "${as[@]}" "$PGBIN/pg_basebackup" -h localhost -p "$DB_PORT" -U "$DB_USER" -D "$rbase/data" \
+        -R -X stream -c fast >"$rbase/basebackup.log" 2>&1 \
+        || die "pg_basebackup failed, see $rbase/basebackup.log"
+    local rport=$((DB_PORT + 1)) tries=0
+    until "${as[@]}" "$PGBIN/pg_ctl" -D "$rbase/data" -l "$rbase/server.log" -w -t 120 \
+        -o "-p $rport -k $rbase -c listen_addresses=localhost -c hot_standby=on -c jit=off -c max_connections=200" \
+        start >/dev/null; do
+        tries=$((tries + 1))
+        [ $tries -lt 10 ] || die "the replica did not start, see $rbase/server.log"
+        rport=$((rport + 1))
+    done
+    say "replica of localhost:$DB_PORT streaming on localhost:$rport"
+    local port status=0
+    port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$VENV/bin/odoo" -c "$BUILD/odoo.cfg" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" \
+        --http-port="$port" --max-cron-threads=0 --db_replica_host=localhost \
+        --db_replica_port="$rport" --logfile="$rbase/odoo.log" --log-level=info &
+    local odoo_pid=$!
+    "$VENV/bin/python" "$ROOT/tools/replica_check.py" --url "http://127.0.0.1:$port" \
+        --db "$DEMO_DB" --primary-port "$DB_PORT" --replica-port "$rport" --user "$DB_USER" \
+        || status=$?
+    kill "$odoo_pid" 2>/dev/null || true
+    wait "$odoo_pid" 2>/dev/null || true
+    replica_stop
+    return $status
+}
+
+replica_stop() {
+    pg_layout
+    local data="$PG_BASE/replica/data"
+    if [ -f "$data/postmaster.pid" ]; then
+        "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -337,5 +424,6 @@ case "$cmd" in
     modules) modules ;;
     pot) pot "$@" ;;
     odoo) odoo "$@" ;;
-    *) die "usage: $0 setup|pg|config|testdb|demodb|modules|odoo [ARGS]" ;;
+    replica) replica ;;
+    *) die "usage: $0 setup|pg|config|testdb|demodb|modules|pot|replica|odoo [ARGS]" ;;
 esac

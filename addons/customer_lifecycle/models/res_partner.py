@@ -48,6 +48,7 @@ class ResPartner(models.Model):
             )
         ]
 
+    @api.readonly
     def action_open_customer_lifecycle(self):
         self.ensure_one()
         return {
