@@ -158,6 +158,7 @@ class CustomerHandover(models.Model):
     def action_open_events(self):
         """The timeline rows this handover wrote."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.customer_event_action"
         )

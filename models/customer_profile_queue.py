@@ -5,12 +5,10 @@ it at once for the same customer. It must never update a row that every
 order of the customer shares (the customer's profile, a lifecycle state, a
 member's tier): parallel confirmations would collide on that row and fail
 with serialization errors. So the order's transaction only appends one row
-here per touched (customer, company) pair, and defers the refresh of each
-company once (``customer.work._defer``): without a job queue, one trigger of
-the cron ``ir_cron_customer_profile_queue`` (its worker is woken by a
-notification at the commit); with the bridge ``customer_relationship_queue``,
-one job per company on the channel ``root.customer_relationship.facts``
-(a company's pending job is not enqueued twice).
+here per touched (customer, company) pair, and triggers the cron
+``ir_cron_customer_profile_queue`` once (one trigger row; the cron's worker
+is woken by a notification at the commit). Nothing else: no job record, no
+row another order also writes.
 
 The cron drains each company's queue in short transactions of their own
 (``_drain_company``): a batch refreshes the queued customers
@@ -19,14 +17,17 @@ The cron drains each company's queue in short transactions of their own
 The first batch runs as soon as the cron worker wakes; while orders keep
 coming, the next batches wait a moment to gather them, so that under load
 many orders cost one set-based refresh instead of one each, off the
-requests' workers. A job (``_drain_company_job``) refreshes one batch the
-same way and defers itself again when rows remain. Each batch runs in READ
-COMMITTED under a transaction-level advisory lock per customer, so any other
-refresh of the same customer waits instead of failing, and it retries the
-conflicts that remain. One drainer per company at a time (a non-blocking
-advisory lock). Rows left behind (a worker stopped mid-batch, a job that
-started before the order committed) are refreshed at the cron's next run
-(every minute).
+requests' workers. With the bridge ``customer_relationship_queue`` (a job
+queue runs the suite's work), the cron hands each company to a job instead
+(``customer.work._defer``, one pending job per company on the channel
+``root.customer_relationship.facts``), which refreshes one batch the same
+way (``_drain_company_job``) and defers itself again when rows remain: the
+job record is written by the cron, never by the order. Each batch runs in
+READ COMMITTED under a transaction-level advisory lock per customer, so any
+other refresh of the same customer waits instead of failing, and it retries
+the conflicts that remain. One drainer per company at a time (a
+non-blocking advisory lock). Rows left behind (a worker stopped mid-batch)
+are refreshed at the cron's next run (every minute).
 """
 
 import logging
@@ -44,9 +45,8 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 CRON_XMLID = "customer_relationship.ir_cron_customer_profile_queue"
-# key of cr.precommit.data: the companies whose refresh the transaction
-# already deferred
-DEFERRED_KEY = "customer_relationship.profile_queue_deferred"
+# key of cr.precommit.data: the transaction already triggered the cron
+TRIGGERED_KEY = "customer_relationship.profile_queue_triggered"
 RETRYABLE = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED}
 MAX_TRIES = 5
 # pairs refreshed per transaction
@@ -101,10 +101,9 @@ class CustomerProfileQueue(models.Model):
         """Queue the (commercial partner, company) pairs ``keys`` for a refresh
         right after the current transaction commits.
 
-        One INSERT, and one deferral of each company's refresh per
-        transaction, at its commit (``_defer_queued_companies``): no row
-        shared with other transactions is written, so it is safe in the
-        transaction of a sales order.
+        One INSERT and, once per transaction, one trigger of the queue's
+        cron: no row shared with other transactions is written, so it is safe
+        in the transaction of a sales order.
         """
         keys = {(partner, company) for partner, company in keys if partner and company}
         if not keys:
@@ -121,21 +120,10 @@ class CustomerProfileQueue(models.Model):
                 list(company_ids),
             )
         )
-        precommit = self.env.cr.precommit
-        if DEFERRED_KEY not in precommit.data:
-            precommit.add(self._defer_queued_companies)
-        precommit.data.setdefault(DEFERRED_KEY, set()).update(company_ids)
-
-    @api.model
-    def _defer_queued_companies(self):
-        """Just before the commit (a pre-commit hook), defer the refresh of
-        each company this transaction queued customers of. As late as
-        possible: a job of the company waiting to start is not enqueued
-        again, and it must not start before this transaction's rows are
-        committed (or at the very moment)."""
-        for company_id in sorted(self.env.cr.precommit.data.get(DEFERRED_KEY, ())):
-            self._defer_drain(company_id)
-        self.env.flush_all()
+        data = self.env.cr.precommit.data
+        if not data.get(TRIGGERED_KEY):
+            data[TRIGGERED_KEY] = True
+            self.env.ref(CRON_XMLID)._trigger()
 
     @api.model
     def _defer_drain(self, company_id):
@@ -326,8 +314,10 @@ class CustomerProfileQueue(models.Model):
     def _cron_process(self):
         """Drain the queue of every company with queued customers (triggered
         by the transactions that queue them, and run every minute for what a
-        stopped worker left)."""
+        stopped worker left), or hand each company to a job when a job queue
+        runs the suite's work."""
         self.env.cr.execute(SQL("SELECT DISTINCT company_id FROM %s", SQL.identifier(self._table)))
+        to_jobs = self.env["customer.work"]._runs_jobs()
         for (company_id,) in self.env.cr.fetchall():
-            if self._drain_company(self.env.cr.dbname, company_id):
+            if to_jobs or self._drain_company(self.env.cr.dbname, company_id):
                 self._defer_drain(company_id)

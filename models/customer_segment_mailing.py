@@ -537,6 +537,7 @@ class CustomerSegmentMailing(models.Model):
     @api.readonly
     def action_open_recipients(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.customer_segment_mailing_line_action"
         )

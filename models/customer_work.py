@@ -37,3 +37,10 @@ class CustomerWork(models.AbstractModel):
         :param str description: shown in the job list
         """
         self.env.ref(cron)._trigger()
+
+    @api.model
+    def _runs_jobs(self):
+        """Whether ``_defer`` enqueues jobs (a job queue bridge is installed)
+        rather than triggering crons: a cron that finds work may then hand it
+        to jobs instead of doing it itself."""
+        return False

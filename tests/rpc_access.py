@@ -64,40 +64,31 @@ RPC_ACCESS = {
         "create": USER,
         "action_send": USER,
     },
-    # mailings and their lines are written by the send, not by users;
-    # sending the remaining recipients again is for managers
-    "customer.segment.mailing": {
-        "action_send": MANAGER,
-        "action_open_recipients": USER,
-        "read": USER,
-        "create": MANAGER,
-        "write": MANAGER,
-        "unlink": MANAGER,
-    },
-    "customer.segment.mailing.line": {
-        "read": USER,
-        "create": MANAGER,
-        "write": MANAGER,
-        "unlink": MANAGER,
-    },
-    # customers change hands with sales manager rights
+    # mailings and their lines are written by the send, not by users (an
+    # audit of who was sent what); sending the remaining recipients again is
+    # for managers
+    "customer.segment.mailing": dict(AUDIT, action_send=MANAGER, action_open_recipients=USER),
+    "customer.segment.mailing.line": AUDIT,
+    # customers change hands with sales manager rights; the handover and its
+    # lines are the audit of what moved
     "customer.handover": {
         "action_open_events": MANAGER,
         "read": MANAGER,
         "create": SALES_MANAGER,
-        "write": MANAGER,
+        "write": SYSTEM,
         "unlink": NOBODY,
     },
     "customer.handover.line": {
         "read": MANAGER,
-        "create": MANAGER,
-        "write": MANAGER,
+        "create": SYSTEM,
+        "write": SYSTEM,
         "unlink": NOBODY,
     },
     "customer.handover.wizard": {
         "create": MANAGER,
         "action_preview": SALES_MANAGER,
-        "action_back": SALES_MANAGER,
+        # back to the first step of the wizard: nothing is read or moved
+        "action_back": MANAGER,
         "action_confirm": SALES_MANAGER,
     },
     "res.partner": {

@@ -214,7 +214,7 @@ class TestHandoverQueries(HandoverCommon):
         for count in (5, 50):
             with self.subTest(customers=count):
                 wizard, customers = self._confirm(count)
-                with self.assertExactQueryCount(143):
+                with self.assertExactQueryCount(142):
                     wizard.action_confirm()
                 self.assertEqual(set(customers.mapped("user_id")), set(self.succ_a | self.succ_b))
                 handover = self.env["customer.handover"].search(

@@ -11,14 +11,17 @@ from odoo.addons.customer_relationship.tests.rpc_access import (
 
 RPC_ACCESS = {
     "customer.lifecycle.state": {
-        # users move customers between stages (stage_id only); the lock is the
-        # managers' (and its owner's, tested in this module's own tests)
+        # users move customers between stages (stage_id only) and lock them;
+        # a lock held by someone else is lifted by managers only (tested per
+        # record in this module's own tests)
         "read": USER,
         "create": NOBODY,
         "write": USER,
         "unlink": NOBODY,
-        "action_lock": MANAGER,
-        "action_unlock": MANAGER,
+        # a user locks a customer; unlocking a lock held by someone else is
+        # for managers (checked per record)
+        "action_lock": USER,
+        "action_unlock": USER,
         "action_evaluate_all": MANAGER,
     },
     # rules of one company are its managers'; rules of every company

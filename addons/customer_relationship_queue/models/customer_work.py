@@ -28,3 +28,7 @@ class CustomerWork(models.AbstractModel):
             eta=GATHER_SECONDS.get(channel),
         )
         getattr(delayable, method)(*args)
+
+    @api.model
+    def _runs_jobs(self):
+        return True

@@ -35,9 +35,11 @@ class TestQueueBridge(CustomerCommon):
         )
 
     def _commit(self):
-        """What the commit does before committing: the data written, then
-        the pre-commit hooks (which defer the queued refreshes)."""
+        """What the commit starts: the data written, then the queue's cron
+        that the transaction triggered (which hands each company's refresh
+        to a job)."""
         self.env.cr.flush()
+        self.Queue._cron_process()
 
     def _perform(self, record):
         """Run the job as the job runner does: started, performed, done; or,
@@ -84,7 +86,12 @@ class TestQueueBridge(CustomerCommon):
 
     def test_one_job_per_key(self):
         self._after_commit()
+        cron = self.env.ref("customer_relationship.ir_cron_customer_profile_queue")
         self.Queue._enqueue([(self.customer.id, self.company.id)])
+        self.env.cr.flush()
+        # the order's transaction records no job, it triggers the cron
+        self.assertFalse(self._jobs("_drain_company_job"))
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
         self._commit()
         self.Queue._enqueue([(self.second.id, self.company.id), (self.second.id, self.other.id)])
         self._commit()
@@ -98,9 +105,6 @@ class TestQueueBridge(CustomerCommon):
         )
         self.assertEqual(set(jobs.mapped("channel")), {"root.customer_relationship.facts"})
         self.assertEqual(set(jobs.mapped("job_function_id.channel")), set(jobs.mapped("channel")))
-        # no cron trigger: the job replaces it
-        cron = self.env.ref("customer_relationship.ir_cron_customer_profile_queue")
-        self.assertFalse(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
 
     def test_refresh_job_does_the_work_once(self):
         self._after_commit()
