@@ -408,6 +408,29 @@ def read_customer_form(env):
     return []
 
 
+def run_pending_jobs(env):
+    """With a job queue, the cron hands the refresh to jobs: run them as the
+    job runner would, each committed."""
+    if not env["customer.work"]._runs_jobs():
+        return
+    from odoo.addons.queue_job.job import Job  # noqa: PLC0415
+
+    while True:
+        pending = env["queue.job"].search(
+            [("state", "=", "pending"), ("channel", "=like", "root.customer_relationship.%")],
+            limit=1,
+        )
+        if not pending:
+            return
+        job = Job.load(env, pending.uuid)
+        job.set_started()
+        job.store()
+        job.perform()
+        job.set_done()
+        job.store()
+        env.cr.commit()
+
+
 def confirm_quotation(env):
     """Confirm a quotation, commit, and let the facts queue's cron refresh
     its customer."""
@@ -421,6 +444,7 @@ def confirm_quotation(env):
     env.cr.commit()
     env.ref("customer_relationship.ir_cron_customer_profile_queue").method_direct_trigger()
     env.cr.commit()
+    run_pending_jobs(env)
     env.invalidate_all()
     found = []
     if env["customer.profile.queue"].search_count([]):
