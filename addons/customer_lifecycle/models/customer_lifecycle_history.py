@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 
@@ -7,10 +6,13 @@ class CustomerLifecycleHistory(models.Model):
     """One stay of a customer in a lifecycle stage.
 
     A row opens when the customer enters the stage and closes (date left,
-    duration, next stage) when it leaves it. Written by the moves only.
+    duration, next stage) when it leaves it. Written by the moves only
+    (and closed by them in SQL): an audit trail that only system
+    administrators correct (``customer.audit.mixin``).
     """
 
     _name = "customer.lifecycle.history"
+    _inherit = ["customer.audit.mixin"]
     _description = "Customer Lifecycle History"
     _order = "date_entered desc, id desc"
     _rec_name = "stage_id"
@@ -65,25 +67,6 @@ class CustomerLifecycleHistory(models.Model):
                 SQL.identifier("date_left"),
             )
         )
-
-    def write(self, vals):
-        self._check_audit_change()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_audit_change()
-        return super().unlink()
-
-    def _check_audit_change(self):
-        """History rows are an audit trail: moves append them (and close
-        the open one in SQL); only system administrators correct them."""
-        if not self.env.is_system():
-            raise AccessError(
-                self.env._(
-                    "The lifecycle history is an audit trail: only system administrators "
-                    "can change or delete its rows."
-                )
-            )
 
     @api.depends("rule_id", "user_id")
     def _compute_cause(self):
