@@ -214,7 +214,8 @@ class TestLifecycleRules(LifecycleCommon):
             self.assertEqual(activity.user_id, self.salesperson)
             self.assertEqual(
                 activity.date_deadline,
-                fields.Date.today()
+                # the day in the user's timezone, as activities are scheduled
+                fields.Date.context_today(self.stages["at_risk"])
                 + datetime.timedelta(days=self.stages["at_risk"].activity_delay),
             )
         with freeze_time(start + datetime.timedelta(days=367)):
