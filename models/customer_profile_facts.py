@@ -14,6 +14,17 @@ from ..engine.ops import Operations
 from .customer_profile import FACT_COLUMNS
 from .customer_profile_queue import read_committed_env
 
+EPOCH = datetime.date(1970, 1, 1)
+# The columns of _facts_aggregate_query stored as they are on the profile.
+AGGREGATE_COLUMNS = (
+    "first_order_date",
+    "last_order_date",
+    "order_count",
+    "revenue",
+    "window_order_count",
+    "window_revenue",
+)
+
 _logger = logging.getLogger(__name__)
 
 RECOMPUTE_CRON_XMLID = "customer_relationship.ir_cron_customer_recompute_run"
@@ -309,11 +320,10 @@ class CustomerProfile(models.Model):
             )
             cr.execute(SQL("ANALYZE customer_facts_tmp"))
         in_range = self._recompute_range_filter(run, SQL("f.partner_id"))
-        changed = self._write_facts(
-            SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range),
-            {company.id: bounds},
-            company,
-        )
+        source = SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range)
+        if run.scores_kept:
+            source = self._facts_changed_source(source, company)
+        changed = self._write_facts(source, {company.id: bounds}, company)
         cr.execute(
             self._sql_over_tables(
                 {"p": self._name},
@@ -371,11 +381,12 @@ class CustomerProfile(models.Model):
         # expects a few hundred rows and joins by per-row index probes
         cr.execute(SQL("ANALYZE customer_facts_tmp"))
         # each distribution sorted by PostgreSQL (sorting a sorted list costs
-        # Python one pass), amounts in cents: exact integers, parsed fast
+        # Python one pass), amounts in cents and dates in days since the
+        # epoch: integers, parsed fast (the bounds found are turned back)
         cr.execute(
             SQL(
                 """
-                SELECT array_agg(last_order_date ORDER BY last_order_date)
+                SELECT array_agg((last_order_date - DATE '1970-01-01') ORDER BY last_order_date)
                            FILTER (WHERE window_order_count > 0),
                        array_agg(window_order_count ORDER BY window_order_count)
                            FILTER (WHERE window_order_count > 0),
@@ -387,10 +398,11 @@ class CustomerProfile(models.Model):
                 """
             )
         )
-        dates, counts, window_cents, cents, count = cr.fetchone()
+        days, counts, window_cents, cents, count = cr.fetchone()
+        recency = rfm.score_bounds(days or [])
         bounds = {
             "window_start": window_start,
-            "recency": rfm.score_bounds(dates or []),
+            "recency": recency and [EPOCH + datetime.timedelta(days=day) for day in recency],
             "frequency": rfm.score_bounds(counts or []),
             "monetary": self._from_cents(rfm.score_bounds(window_cents or [])),
             "classes": tuple(
@@ -414,15 +426,24 @@ class CustomerProfile(models.Model):
                 )
             )
             ends = [partner_id for (partner_id,) in cr.fetchall()]
+        previous = self.env["customer.scoring.run"].search(
+            [("company_id", "=", company.id), ("id", "<", run.id)], order="id desc", limit=1
+        )
+        bounds_json = self._bounds_to_json(bounds)
         run.write(
             {
+                # the stored scores were all given with these bounds: the
+                # run starts afresh after a finished one with the same
+                "scores_kept": run.state == "pending"
+                and previous.state == "done"
+                and previous.bounds == bounds_json,
                 "state": "running",
                 "window_start": window_start,
                 "customer_count": count,
-                "scored_count": len(dates or []),
+                "scored_count": len(days or []),
                 "changed_count": 0,
                 "duration": 0.0,
-                "bounds": self._bounds_to_json(bounds),
+                "bounds": bounds_json,
                 "range_ends": ends,
                 "next_partner_id": 0,
             }
@@ -578,6 +599,42 @@ class CustomerProfile(models.Model):
                 )
             ) from error
         return written
+
+    @api.model
+    def _facts_changed_source(self, source, companies):
+        """The rows of ``source`` (columns of ``_facts_aggregate_query``, of
+        ``companies``) whose stored row a write with the bounds of the stored
+        rows could change: customers without a row, or whose facts or
+        lifetime value (the settings may have changed) differ from the stored
+        ones. The scores, segment and class of the others are functions of
+        those facts and of the same bounds: left as they are, unscored."""
+        f, p, cfg = (SQL.identifier(alias) for alias in ("f", "p", "cfg"))
+        columns = self._facts_columns(f, customer.FACT_INPUTS)
+        settings = self._facts_columns(cfg, ["lifespan", "margin"])
+        return SQL(
+            """
+            (SELECT f.* FROM %(source)s f
+               JOIN (VALUES %(settings_rows)s) cfg(company_id, lifespan, margin)
+                 ON cfg.company_id = f.company_id
+               LEFT JOIN customer_profile p
+                 ON p.partner_id = f.partner_id AND p.company_id = f.company_id
+              WHERE p.id IS NULL
+                 OR (%(stored)s) IS DISTINCT FROM (%(new)s)
+                 OR p.lifetime_value IS DISTINCT FROM %(lifetime_value)s)
+            """,
+            source=source,
+            settings_rows=self._facts_settings_rows(companies),
+            stored=SQL(", ").join(SQL("%s.%s", p, SQL.identifier(c)) for c in AGGREGATE_COLUMNS),
+            new=SQL(", ").join(SQL("%s.%s", f, SQL.identifier(c)) for c in AGGREGATE_COLUMNS),
+            lifetime_value=value.lifetime_value_formula(
+                SqlOperations(),
+                columns["revenue"],
+                columns["first_order_date"],
+                columns["last_order_date"],
+                settings["lifespan"],
+                settings["margin"],
+            ),
+        )
 
     @api.model
     def _facts_rows_query(self, source, bounds, companies):

@@ -28,6 +28,13 @@ class CustomerScoringRun(models.Model):
     changed_count = fields.Integer(string="Profiles Changed", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     bounds = fields.Json(readonly=True)
+    scores_kept = fields.Boolean(
+        string="Unchanged Customers Kept",
+        readonly=True,
+        help="The score bounds and value class thresholds were those of the previous run: "
+        "only the customers whose facts or lifetime value changed were scored again, "
+        "the others kept their scores, segment and class.",
+    )
     state = fields.Selection(
         [("pending", "Requested"), ("running", "Running"), ("done", "Done")],
         default="done",

@@ -3,7 +3,9 @@ from unittest.mock import patch
 from psycopg2 import OperationalError
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..models.customer_profile import FACT_COLUMNS
 from ..models.customer_profile_facts import RANGE_SIZE_PARAM
 from .common import CustomerCommon, failing_call
 
@@ -203,3 +205,84 @@ class TestRecomputeRuns(CustomerCommon):
         self.assertIn(self.gone.id, self._facts())
         self._after_commit()
         self.assertNotIn(self.gone.id, self._facts())
+
+
+@tagged("post_install", "-at_install")
+class TestScoresKept(CustomerCommon):
+    """A full recompute whose bounds are those of the previous finished run
+    scores again only the customers whose facts changed: it writes what
+    scoring every customer writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Profile = cls.env["customer.profile"]
+        cls.customers = [cls._customer(f"Kept Customer {index}") for index in range(10)]
+        cls._orders(
+            [
+                (partner, 100 + 37 * index, 5 + 31 * index)
+                for index, partner in enumerate(cls.customers)
+            ]
+        )
+
+    def _run(self):
+        return self.Profile._recompute_all(self.company)
+
+    def _assert_as_scoring_every_customer(self):
+        """Scoring every customer (no customer left out) changes nothing."""
+        with patch.object(
+            type(self.Profile), "_facts_changed_source", lambda self, source, companies: source
+        ):
+            run = self._run()
+        self.assertEqual(run.changed_count, 0)
+
+    def test_same_bounds_keep_the_unchanged_customers(self):
+        self._after_commit()
+        first = self._run()
+        self.assertFalse(first.scores_kept)
+        second = self._run()
+        self.assertTrue(second.scores_kept)
+        self.assertEqual(second.changed_count, 0)
+        # a settings change: every lifetime value changes, nothing else
+        before = self._company_facts()
+        self.company.customer_clv_margin = 40.0
+        third = self._run()
+        self.assertTrue(third.scores_kept)
+        self.assertEqual(third.changed_count, len(self.customers))
+        after = self._company_facts()
+        ltv = FACT_COLUMNS.index("lifetime_value")
+        for partner_id, facts in after.items():
+            self.assertNotEqual(facts[ltv], before[partner_id][ltv])
+            self.assertEqual(
+                facts[:ltv] + facts[ltv + 1 :],
+                before[partner_id][:ltv] + before[partner_id][ltv + 1 :],
+            )
+        self._assert_as_scoring_every_customer()
+
+    def test_a_customer_whose_facts_changed_is_scored_again(self):
+        self._after_commit()
+        self._run()
+        # facts changed behind the queue's back: a stored row is stale
+        self.env.cr.execute(
+            SQL(
+                "UPDATE customer_profile SET order_count = order_count + 5, recency_score = 0"
+                " WHERE partner_id = %s AND company_id = %s",
+                self.customers[4].id,
+                self.company.id,
+            )
+        )
+        self.env.invalidate_all()
+        run = self._run()
+        self.assertTrue(run.scores_kept)
+        self.assertEqual(run.changed_count, 1)
+        self._assert_as_scoring_every_customer()
+
+    def test_other_bounds_score_every_customer(self):
+        self._after_commit()
+        self._run()
+        # a new best customer moves the bounds and the class thresholds
+        self._order(self._customer("Kept Newcomer"), 100_000, days_ago=1)
+        self.env["customer.profile.queue"].search([]).unlink()
+        run = self._run()
+        self.assertFalse(run.scores_kept)
+        self._assert_as_scoring_every_customer()

@@ -9,9 +9,13 @@ steps"); Odoo itself never imports it.
   left, against the core's floor (the facts aggregate): it reads the facts
   and one aggregate of the last year's orders.
 - the first evaluation of a database (every customer gets its state and
-  moves at least once), against the same floor: states and history rows
-  created, most customers moved in bulk (``_move_to`` writes its rows in
-  SQL from ``_BULK_MOVES`` states on).
+  moves at least once), against a floor of its own: the rows any first
+  evaluation writes at least, a state and a history row per customer,
+  inserted by one plain INSERT ... SELECT from the customers' profiles.
+  The evaluation plans its passes from one statement over the facts and
+  writes the moves in bulk (``_move_to`` writes its rows in SQL from
+  ``_BULK_MOVES`` states on); its timeline rows and the salespeople's
+  activities come on top of the floor's rows.
 
 The steps' setups all run before their rounds, so the first evaluation
 cannot start from a committed database without states (the evaluation
@@ -26,7 +30,14 @@ FIRST_EVALUATION_TARGET = 5.0
 
 
 def bench_steps(bench):
+    first_floor = bench.Floor(
+        "first_evaluation_floor",
+        "floor: a state and a history row per customer (SQL)",
+        run_first_evaluation_floor,
+        vacuum=["customer_lifecycle_state", "customer_lifecycle_history"],
+    )
     return [
+        first_floor,
         bench.Step(
             "evaluation",
             "lifecycle rules, full evaluation",
@@ -41,7 +52,7 @@ def bench_steps(bench):
             "first_evaluation",
             "lifecycle, first evaluation (every customer moves)",
             run_first_evaluation,
-            floor="customer_relationship.floor",
+            floor=first_floor,
             target=FIRST_EVALUATION_TARGET,
             setup=setup_evaluation,
             vacuum=["customer_lifecycle_state", "customer_lifecycle_history", "customer_event"],
@@ -92,3 +103,41 @@ def run_first_evaluation(ctx):
     moved = states._evaluate(ctx.company)
     ctx.env.flush_all()
     return time.perf_counter() - started, moved
+
+
+def run_first_evaluation_floor(ctx):
+    """The least a first evaluation writes: one state and its first history
+    row per customer of the company, by one INSERT ... SELECT over the
+    profiles (no rules, no moves): (seconds, states inserted)."""
+    states = reset_states(ctx)
+    stage = ctx.env["customer.lifecycle.stage"]._default_stage()
+    profiles = ctx.env["customer.profile"]
+    query = profiles._sql_over_tables(
+        {"s": states._name, "h": "customer.lifecycle.history"},
+        """
+        WITH new AS (
+            INSERT INTO %(s)s (
+                %(s:partner_id)s, %(s:company_id)s, %(s:profile_id)s, %(s:stage_id)s,
+                %(s:date_entered)s, %(s:locked)s, %(s:create_uid)s, %(s:create_date)s,
+                %(s:write_uid)s, %(s:write_date)s)
+            SELECT p.partner_id, p.company_id, p.id, %(stage)s, %(now)s, FALSE,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (%(profiles)s) p
+            RETURNING %(s:id)s, %(s:partner_id)s, %(s:company_id)s
+        )
+        INSERT INTO %(h)s (
+            %(h:state_id)s, %(h:partner_id)s, %(h:company_id)s, %(h:stage_id)s,
+            %(h:date_entered)s, %(h:create_uid)s, %(h:create_date)s, %(h:write_uid)s,
+            %(h:write_date)s)
+        SELECT new.id, new.partner_id, new.company_id, %(stage)s, %(now)s,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM new
+        """,
+        profiles=profiles._sql_profiles(company_ids=ctx.company.ids),
+        stage=stage.id,
+        now=ctx.cr.now(),
+        uid=ctx.env.uid,
+    )
+    started = time.perf_counter()
+    ctx.cr.execute(query)
+    return time.perf_counter() - started, ctx.cr.rowcount

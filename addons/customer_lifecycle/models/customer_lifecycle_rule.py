@@ -178,10 +178,15 @@ class CustomerLifecycleRule(models.Model):
         # the keys of a field's choices: metadata every rule reader may use
         return self.rfm_segment_ids.sudo().mapped("value")
 
-    def _get_state_domain(self, partner_ids=None):
+    def _get_state_domain(self, partner_ids=None, state_conditions=True):
         """Domain over ``customer.lifecycle.state`` of the customers this rule
         moves; with ``partner_ids``, its subqueries read only those customers
-        (an evaluation after an order reads one customer, not all of them)."""
+        (an evaluation after an order reads one customer, not all of them).
+
+        Without ``state_conditions``, the conditions on the state itself (its
+        stage among the source stages, an order since it entered its stage)
+        are left out: what remains depends on the customer's facts only,
+        which an evaluation does not change (see ``_state_allows``)."""
         self.ensure_one()
         profile_domain = self._condition_usable_domain()
         if profile_domain is None:
@@ -192,7 +197,7 @@ class CustomerLifecycleRule(models.Model):
             domain.append(("profile_id", "any", profile_domain))
         if self.company_id:
             domain.append(("company_id", "=", self.company_id.id))
-        if self.source_stage_ids:
+        if self.source_stage_ids and state_conditions:
             domain.append(("stage_id", "in", self.source_stage_ids.ids))
         if self.order_condition == "none":
             domain.append(("profile_id", "=", False))
@@ -220,9 +225,24 @@ class CustomerLifecycleRule(models.Model):
             domain.append(("profile_id.rfm_segment", "in", self._segment_keys()))
         if self.inactive_days > 0:
             domain.append(("profile_id.days_since_last_order", ">", self.inactive_days))
-        if self.ordered_since_entered:
+        if self.ordered_since_entered and state_conditions:
             domain.append(("id", "in", self._ordered_since_entered_query(partner_ids)))
         return domain
+
+    def _state_allows(self):
+        """The conditions ``_get_state_domain`` leaves out without
+        ``state_conditions``, as a function of a state's (stage id, day it
+        entered it, last order date) telling whether this rule may move it."""
+        self.ensure_one()
+        sources = frozenset(self.source_stage_ids.ids)
+        since_entered = self.ordered_since_entered
+
+        def allows(stage_id, entered, last_order):
+            if sources and stage_id not in sources:
+                return False
+            return not since_entered or bool(last_order and last_order >= entered)
+
+        return allows
 
     @api.model
     def _open_lead_query(self, lead_type=None, include_won=False, partner_ids=None):

@@ -126,17 +126,20 @@ class CustomerLifecycleStage(models.Model):
         self.env["customer.event"].invalidate_model()
 
     def _schedule_entry_activities(self, histories):
-        activities = self.env["mail.activity"].sudo()
+        """The stage's activity for the salesperson of each customer of
+        ``histories`` that has one, due ``activity_delay`` days from today.
+        Many at once (the first evaluation of a database) are inserted by one
+        statement: the same rows, without a notification mail for each."""
+        deadline = fields.Date.context_today(self) + datetime.timedelta(days=self.activity_delay)
+        summary = self.env._("Customer entered lifecycle stage %(stage)s", stage=self.name)
         if len(histories) >= self.env["customer.lifecycle.state"]._BULK_MOVES:
-            # a bulk move (the first evaluation of a database): the activities
-            # are the same, without a notification mail for each of them
-            activities = activities.with_context(mail_activity_quick_update=True)
+            self._insert_entry_activities(histories, deadline, summary)
+            return
         # only customers with a salesperson get one: found by one query
         histories = histories.search_fetch(
             [("id", "in", histories.ids), ("partner_id.user_id", "!=", False)], ["partner_id"]
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
-        deadline = fields.Date.context_today(self) + datetime.timedelta(days=self.activity_delay)
         vals_list = [
             {
                 "res_model_id": model_id,
@@ -144,12 +147,65 @@ class CustomerLifecycleStage(models.Model):
                 "activity_type_id": self.activity_type_id.id,
                 "user_id": history.partner_id.user_id.id,
                 "date_deadline": deadline,
-                "summary": self.env._(
-                    "Customer entered lifecycle stage %(stage)s", stage=self.name
-                ),
+                "summary": summary,
             }
             for history in histories
             if history.partner_id.user_id
         ]
         if vals_list:
-            activities.create(vals_list)
+            self.env["mail.activity"].sudo().create(vals_list)
+
+    def _insert_entry_activities(self, histories, deadline, summary):
+        """``_schedule_entry_activities`` for many customers: the activities
+        as ``mail.activity.create`` writes them (document name, the
+        salesperson's time zone), inserted by one INSERT ... SELECT; then each
+        salesperson follows their customers, as that ``create`` does."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            self.env["customer.profile"]._sql_over_tables(
+                {
+                    "a": "mail.activity",
+                    "h": histories._name,
+                    "p": "res.partner",
+                    "u": "res.users",
+                    "up": "res.partner",
+                },
+                """
+                INSERT INTO %(a)s (
+                    %(a:res_model_id)s, %(a:res_model)s, %(a:res_id)s, %(a:res_name)s,
+                    %(a:activity_type_id)s, %(a:user_id)s, %(a:user_tz)s,
+                    %(a:date_deadline)s, %(a:summary)s, %(a:active)s,
+                    %(a:create_uid)s, %(a:create_date)s, %(a:write_uid)s, %(a:write_date)s)
+                SELECT %(model_id)s, %(model)s, %(p.id)s, %(p.complete_name)s,
+                       %(type)s, %(u.id)s, %(up.tz)s,
+                       %(deadline)s, %(summary)s, TRUE,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(h)s h
+                  JOIN %(p)s p ON %(p.id)s = %(h.partner_id)s
+                  JOIN %(u)s u ON %(u.id)s = %(p.user_id)s
+                  JOIN %(up)s up ON %(up.id)s = %(u.partner_id)s
+                 WHERE %(h.id)s = ANY(%(ids)s)
+                 ORDER BY %(h.id)s
+                RETURNING %(a:user_id)s, %(a:res_id)s
+                """,
+                model_id=self.env["ir.model"]._get_id("res.partner"),
+                model="res.partner",
+                type=self.activity_type_id.id,
+                deadline=deadline,
+                summary=summary,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                ids=histories.ids,
+            )
+        )
+        self.env["mail.activity"].invalidate_model()
+        customers_by_user = {}
+        for user_id, partner_id in rows:
+            customers_by_user.setdefault(user_id, []).append(partner_id)
+        users = self.env["res.users"].sudo().browse(customers_by_user)
+        for user in users:
+            self.env["res.partner"].sudo().browse(customers_by_user[user.id])._message_subscribe(
+                partner_ids=user.partner_id.ids
+            )
+        if deadline <= fields.Date.context_today(self):
+            users._bus_send("mail.activity/updated", {"activity_created": True})

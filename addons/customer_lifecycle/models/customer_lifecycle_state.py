@@ -412,15 +412,18 @@ class CustomerLifecycleState(models.Model):
     @api.model
     def _evaluate(self, companies, partner_ids=None):
         """Apply the rules to the customers of ``companies`` (all, or those in
-        ``partner_ids``), set-based: per rule and pass one search over the
-        states and one bulk move per target stage. Returns the number of moves.
+        ``partner_ids``), set-based: the moves of every pass are planned from
+        one statement over the customers' facts (``_plan_moves``), then
+        written with one bulk move per pass and target stage. Customers
+        without a state get one in the default stage first, with their first
+        stay. Returns the number of moves.
         """
         states = self.sudo()
-        states._sync_states(companies, partner_ids)
+        new_ids = states._create_missing_states(companies, partner_ids)
         rules = self.env["customer.lifecycle.rule"].search(
             [("company_id", "in", [False, *companies.ids])]
         )
-        moved = 0
+        plans = []
         for company in companies:
             company_rules = rules.filtered(
                 lambda rule, company=company: rule.company_id in (company, company.browse())
@@ -428,48 +431,94 @@ class CustomerLifecycleState(models.Model):
             scope = [("company_id", "=", company.id), ("locked", "=", False)]
             if partner_ids is not None:
                 scope.append(("partner_id", "in", partner_ids))
-            for _pass in range(MAX_PASSES):
-                pass_moves = states._evaluate_pass(company_rules, scope, partner_ids)
-                moved += pass_moves
-                if not pass_moves:
-                    break
+            plans.append((company_rules, states._plan_moves(company_rules, scope, partner_ids)))
+        # the new customers' first stays, closed at once for those moving on
+        next_stages = {
+            state_id: company_rules[rank].stage_id.id
+            for company_rules, passes in plans
+            for rank, ids in (passes[0].items() if passes else ())
+            for state_id in ids
+        }
+        states._open_first_stays(new_ids, next_stages)
+        moved = 0
+        for company_rules, passes in plans:
+            for moves in passes:
+                for rank, ids in sorted(moves.items()):
+                    rule = company_rules[rank]
+                    states.browse(sorted(ids))._move_to(rule.stage_id, rule=rule)
+                    moved += len(ids)
+        self.env.flush_all()
         return moved
 
     @api.model
-    def _evaluate_pass(self, rules, scope, partner_ids=None):
-        """Move the states of ``scope`` matched by ``rules``, each to the
-        target of the first rule it matches. The rules' searches run as one
-        statement (a UNION ALL of the ids and stages each rule matches, with
-        the rule's rank): the matched customers are not loaded as records,
-        most of them stay where they are. Returns the number of moves."""
+    def _plan_moves(self, rules, scope, partner_ids=None):
+        """The moves of the states of ``scope``: a list of passes, each a
+        dict {rank of the rule in ``rules``: ids of the states it moves}.
+
+        In a pass each state moves to the target of the first rule it
+        matches (unless it is there already); passes repeat until nothing
+        moves. Which customers a rule's facts condition matches does not
+        change during an evaluation: it is read once, by one statement (a
+        UNION ALL of the ids each rule matches with the rule's rank), and the
+        passes follow the states' stages in memory; the matched customers
+        are not loaded as records."""
         if not rules:
-            return 0
+            return []
+        last_order = any(rules.mapped("ordered_since_entered"))
         matches = SQL(" UNION ALL ").join(
-            SQL("(%s)", self._rule_matches(rule, scope, rank, partner_ids))
+            SQL("(%s)", self._rule_matches(rule, scope, rank, partner_ids, last_order))
             for rank, rule in enumerate(rules)
         )
-        decided = set()
-        to_move = {}
-        for matched_id, matched_stage_id, rank in sorted(
-            self.env.execute_query(matches), key=lambda row: row[2]
-        ):
-            if matched_id in decided:
-                continue
-            decided.add(matched_id)
-            if matched_stage_id != rules[rank].stage_id.id:
-                to_move.setdefault(rank, []).append(matched_id)
-        for rank, ids in sorted(to_move.items()):
-            self.browse(sorted(ids))._move_to(rules[rank].stage_id, rule=rules[rank])
-        return sum(len(ids) for ids in to_move.values())
+        ranks, stages, entered, last_orders = {}, {}, {}, {}
+        for state_id, stage_id, date_entered, last_order, rank in self.env.execute_query(matches):
+            ranks.setdefault(state_id, []).append(rank)
+            stages[state_id] = stage_id
+            entered[state_id] = date_entered.date()
+            last_orders[state_id] = last_order
+        for state_ranks in ranks.values():
+            state_ranks.sort()
+        targets = [(rule.stage_id.id, rule._state_allows()) for rule in rules]
+        today = fields.Datetime.now().date()
+        passes = []
+        for _pass in range(MAX_PASSES):
+            moves = {}
+            for state_id, state_ranks in ranks.items():
+                stage_id = stages[state_id]
+                for rank in state_ranks:
+                    target, allows = targets[rank]
+                    if allows(stage_id, entered[state_id], last_orders[state_id]):
+                        if target != stage_id:
+                            moves.setdefault(rank, []).append(state_id)
+                        break
+            if not moves:
+                break
+            for rank, ids in moves.items():
+                for state_id in ids:
+                    stages[state_id] = targets[rank][0]
+                    entered[state_id] = today
+            passes.append(moves)
+        return passes
 
     @api.model
-    def _rule_matches(self, rule, scope, rank, partner_ids=None):
-        """SELECT of the id, stage and ``rank`` of the states of ``scope``
-        (of the customers ``partner_ids`` if given) that ``rule`` matches."""
-        query = self._search(scope + rule._get_state_domain(partner_ids))
+    def _rule_matches(self, rule, scope, rank, partner_ids=None, last_order=False):
+        """SELECT of the id, stage, date entered, last order date (with
+        ``last_order``, else NULL) and ``rank`` of the states of ``scope`` (of
+        the customers ``partner_ids`` if given) whose facts ``rule`` matches,
+        whatever their stage."""
+        query = self._search(scope + rule._get_state_domain(partner_ids, state_conditions=False))
+        last_order_date = SQL("NULL::date")
+        if last_order:
+            last_order_date = self.env["customer.profile"]._sql_over_tables(
+                {"p": "customer.profile"},
+                "(SELECT %(p.last_order_date)s FROM %(p)s p WHERE %(p.id)s = %(profile)s)",
+                profile=self._field_to_sql(query.table, "profile_id", query),
+            )
         return query.select(
-            self._field_to_sql(query.table, "id", query),
-            self._field_to_sql(query.table, "stage_id", query),
+            *(
+                self._field_to_sql(query.table, name, query)
+                for name in ("id", "stage_id", "date_entered")
+            ),
+            last_order_date,
             SQL("%s", rank),
         )
 
@@ -477,7 +526,59 @@ class CustomerLifecycleState(models.Model):
     def _sync_states(self, companies, partner_ids=None):
         """Create the missing states (customers with orders or open pipeline in
         a company) in the default stage, with their first history row and
-        their customer profile, and link the other states to theirs."""
+        their customer profile, and link the other states to theirs. Returns
+        the ids of the states created."""
+        new_ids = self._create_missing_states(companies, partner_ids)
+        self._open_first_stays(new_ids)
+        return new_ids
+
+    @api.model
+    def _open_first_stays(self, state_ids, next_stages=None):
+        """Insert the first history row of the states ``state_ids`` (just
+        created, in their stage since their creation). Those in
+        ``next_stages`` ({state id: stage id}) leave it at once for that
+        stage: their row is inserted closed, as a move would close it."""
+        if not state_ids:
+            return
+        next_stages = next_stages or {}
+        moving = [state_id for state_id in state_ids if state_id in next_stages]
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            self.env["customer.profile"]._sql_over_tables(
+                {"s": self._name, "h": "customer.lifecycle.history"},
+                """
+                INSERT INTO %(h)s (
+                    %(h:state_id)s, %(h:partner_id)s, %(h:company_id)s, %(h:stage_id)s,
+                    %(h:date_entered)s, %(h:date_left)s, %(h:next_stage_id)s, %(h:duration)s,
+                    %(h:create_uid)s, %(h:create_date)s, %(h:write_uid)s, %(h:write_date)s)
+                SELECT %(s.id)s, %(s.partner_id)s, %(s.company_id)s, %(s.stage_id)s,
+                       %(s.date_entered)s, CASE WHEN n.stage_id IS NOT NULL THEN %(now)s END,
+                       n.stage_id,
+                       CASE WHEN n.stage_id IS NOT NULL THEN ROUND(
+                           EXTRACT(EPOCH FROM (%(now)s - %(s.date_entered)s))::numeric / 86400, 2)
+                       END,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(s)s s
+                  LEFT JOIN unnest(%(moving)s::int[], %(next)s::int[]) n (state_id, stage_id)
+                    ON n.state_id = %(s.id)s
+                 WHERE %(s.id)s = ANY(%(ids)s)
+                 ORDER BY %(s.id)s
+                """,
+                now=now,
+                uid=self.env.uid,
+                moving=moving,
+                next=[next_stages[state_id] for state_id in moving],
+                ids=list(state_ids),
+            )
+        )
+        self.env["customer.lifecycle.history"].invalidate_model()
+
+    @api.model
+    def _create_missing_states(self, companies, partner_ids=None):
+        """Create the missing states (customers with orders or open pipeline in
+        a company) in the default stage, without history rows (see
+        ``_open_first_stays``), and link every state of ``companies`` to its
+        customer profile. Returns the ids of the states created."""
         self.env.flush_all()
         stage = self.env["customer.lifecycle.stage"]._default_stage()
         partner_filter = SQL("AND %s = ANY(%s)", SQL.identifier("c", "partner_id"), partner_ids)
@@ -488,7 +589,6 @@ class CustomerLifecycleState(models.Model):
         tables = {
             "s": self._name,
             "s2": self._name,
-            "h": "customer.lifecycle.history",
             "l": "crm.lead",
             "lp": "res.partner",
         }
@@ -503,28 +603,19 @@ class CustomerLifecycleState(models.Model):
                       JOIN %(lp)s lp ON %(lp.id)s = %(l.partner_id)s
                      WHERE %(l.active)s AND %(l.company_id)s = ANY(%(companies)s)
                            %(lead_partner_filter)s
-                ),
-                new AS (
-                    INSERT INTO %(s)s (
-                        %(s:partner_id)s, %(s:company_id)s, %(s:profile_id)s, %(s:stage_id)s,
-                        %(s:date_entered)s, %(s:locked)s, %(s:create_uid)s, %(s:create_date)s,
-                        %(s:write_uid)s, %(s:write_date)s)
-                    SELECT c.partner_id, c.company_id, p.id, %(stage)s, %(now)s, FALSE,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM c
-                      LEFT JOIN (%(profiles)s) p
-                        ON p.partner_id = c.partner_id AND p.company_id = c.company_id
-                     WHERE TRUE %(partner_filter)s
-                    ON CONFLICT (%(s:partner_id)s, %(s:company_id)s) DO NOTHING
-                    RETURNING %(s:id)s, %(s:partner_id)s, %(s:company_id)s
                 )
-                INSERT INTO %(h)s (
-                    %(h:state_id)s, %(h:partner_id)s, %(h:company_id)s, %(h:stage_id)s,
-                    %(h:date_entered)s, %(h:create_uid)s, %(h:create_date)s, %(h:write_uid)s,
-                    %(h:write_date)s)
-                SELECT new.id, new.partner_id, new.company_id, %(stage)s, %(now)s,
+                INSERT INTO %(s)s (
+                    %(s:partner_id)s, %(s:company_id)s, %(s:profile_id)s, %(s:stage_id)s,
+                    %(s:date_entered)s, %(s:locked)s, %(s:create_uid)s, %(s:create_date)s,
+                    %(s:write_uid)s, %(s:write_date)s)
+                SELECT c.partner_id, c.company_id, p.id, %(stage)s, %(now)s, FALSE,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM new
+                  FROM c
+                  LEFT JOIN (%(profiles)s) p
+                    ON p.partner_id = c.partner_id AND p.company_id = c.company_id
+                 WHERE TRUE %(partner_filter)s
+                ON CONFLICT (%(s:partner_id)s, %(s:company_id)s) DO NOTHING
+                RETURNING %(s:id)s
                 """,
                 profiles=profiles._sql_profiles(company_ids=companies.ids, partner_ids=partner_ids),
                 lead_partner_filter=profiles._sql_over_tables(
@@ -541,6 +632,7 @@ class CustomerLifecycleState(models.Model):
                 partner_filter=partner_filter,
             )
         )
+        new_ids = sorted(row[0] for row in self.env.cr.fetchall())
         scope = (
             profiles._sql_over_tables(
                 tables, "AND %(s.partner_id)s = ANY(%(partner_ids)s)", partner_ids=partner_ids
@@ -566,3 +658,4 @@ class CustomerLifecycleState(models.Model):
             )
         )
         self.env.invalidate_all()
+        return new_ids

@@ -16,12 +16,13 @@ from .common import LifecycleCommon
 class TestBenchSteps(unittest.TestCase):
     def test_declared(self):
         api = types.SimpleNamespace(Step=DeclaredStep, Floor=DeclaredStep, Measure=None)
-        evaluation, first = bench.bench_steps(api)
+        floor, evaluation, first = bench.bench_steps(api)
+        self.assertEqual(floor.key, "first_evaluation_floor")
         self.assertEqual(evaluation.options["floor"], "customer_relationship.floor")
         self.assertEqual(evaluation.options["target"], 3.0)
         self.assertTrue(callable(evaluation.run) and callable(evaluation.options["setup"]))
         self.assertEqual(first.name, "lifecycle, first evaluation (every customer moves)")
-        self.assertEqual(first.options["floor"], "customer_relationship.floor")
+        self.assertIs(first.options["floor"], floor)
         self.assertEqual(first.options["target"], 5.0)
         self.assertTrue(callable(first.run) and callable(first.options["setup"]))
 
@@ -51,3 +52,19 @@ class TestBenchRuns(LifecycleCommon):
             stays = self._state(partner).history_ids
             self.assertEqual(stays.sorted("id").stage_id.mapped("code")[0], "prospect")
             self.assertEqual(len(stays), 2)
+
+    def test_first_evaluation_floor_writes_a_state_and_a_stay_per_customer(self):
+        partners = self._customer("Floor One") | self._customer("Floor Two")
+        self._orders([(partners[0], 100, 3), (partners[1], 100, 30)])
+        self._after_commit()
+        self.State._evaluate(self.company)
+        ctx = types.SimpleNamespace(env=self.env, cr=self.env.cr, company=self.company)
+        seconds, rows = bench.run_first_evaluation_floor(ctx)
+        self.assertGreaterEqual(seconds, 0)
+        self.env.invalidate_all()
+        states = self.State.search([("company_id", "=", self.company.id)])
+        customers = self.env["customer.profile"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(rows, len(customers))
+        self.assertEqual(states.partner_id, customers.partner_id)
+        self.assertEqual(set(states.stage_id.mapped("code")), {"prospect"})
+        self.assertEqual(states.history_ids.state_id, states)

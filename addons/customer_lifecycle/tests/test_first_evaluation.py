@@ -106,8 +106,19 @@ class TestBulkMoves(LifecycleCommon):
                     activity.activity_type_id.id,
                     activity.date_deadline,
                     activity.summary,
+                    activity.res_model,
+                    activity.res_name,
+                    activity.user_tz,
+                    activity.active,
+                    activity.automated,
+                    activity.date_done,
                 )
             )
+        result["followers"] = set(
+            self.env["mail.followers"]
+            .search([("res_model", "=", "res.partner"), ("res_id", "in", list(result["states"]))])
+            .mapped(lambda follower: (follower.res_id, follower.partner_id.id))
+        )
         return result
 
     def _evaluate_with(self, bulk_from, now):
@@ -135,7 +146,10 @@ class TestBulkMoves(LifecycleCommon):
         self.assertGreater(orm_moves, 10)
         self.assertEqual(len(orm["states"]), 8)
         self.assertTrue(orm["events"] and orm["activities"])
-        for key in ("states", "history", "events", "activities"):
+        # the salesperson follows the customers given an activity
+        bulk_one = self.env["res.partner"].search([("name", "=", "Bulk One")])
+        self.assertIn((bulk_one.id, self.user_customer.partner_id.id), orm["followers"])
+        for key in ("states", "history", "events", "activities", "followers"):
             with self.subTest(key=key):
                 self.assertEqual(bulk[key], orm[key])
 

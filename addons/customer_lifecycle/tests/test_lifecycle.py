@@ -15,9 +15,10 @@ from odoo.addons.customer_relationship.tests.common import captured_queries, wri
 from .common import LifecycleCommon
 
 # Queries of one evaluation of the test company moving its customers to Active:
-# state sync, the rules and their chosen RFM segments, two passes of one
-# statement each (the second finds nothing left to move), and the move of the
-# first pass (history closed, history rows, states).
+# the states created and linked to their profiles, the rules and their chosen
+# RFM segments, the one statement matching the rules' facts (the passes are
+# planned from it), the new customers' first stays, and the move (history
+# closed, history rows, states).
 QUERIES = 17
 # Queries of the evaluation after an order of one customer moving to Active:
 # the same statements, scoped to that customer, the rules being cached.
