@@ -27,3 +27,4 @@ from . import test_rpc_access
 from . import test_handover_rpc
 from . import test_handover_batches
 from . import test_handover_bench
+from . import test_environment

@@ -20,10 +20,19 @@ class CustomerLifecycleHistory(models.Model):
     state_id = fields.Many2one(
         "customer.lifecycle.state", required=True, readonly=True, index=True, ondelete="cascade"
     )
+    # a customer's stays go with its lifecycle state (deleted with the
+    # customer or the company)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     from_stage_id = fields.Many2one(
         "customer.lifecycle.stage", string="From Stage", readonly=True, ondelete="set null"
     )

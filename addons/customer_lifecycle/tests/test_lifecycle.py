@@ -475,6 +475,23 @@ class TestLifecycleQueries(LifecycleCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestCustomerDeleted(LifecycleCommon):
+    def test_deleting_a_customer_deletes_its_stage_and_stays(self):
+        partner = self._customer("Short Lived Ltd")
+        order = self._order(partner, 100, days_ago=3)
+        self._evaluate()
+        state = self._state(partner)
+        stays = state.history_ids
+        self.assertTrue(stays)
+        order._action_cancel()
+        order.unlink()
+        self._after_commit()
+        partner.unlink()
+        self.assertFalse(state.exists())
+        self.assertFalse(stays.exists())
+
+
+@tagged("post_install", "-at_install")
 class TestLifecycleAfterCommit(LifecycleCommon):
     """Orders and leads move customers after their commit, never in it."""
 
