@@ -464,17 +464,18 @@ class CustomerLifecycleState(models.Model):
         are not loaded as records."""
         if not rules:
             return []
-        last_order = any(rules.mapped("ordered_since_entered"))
         matches = SQL(" UNION ALL ").join(
-            SQL("(%s)", self._rule_matches(rule, scope, rank, partner_ids, last_order))
+            SQL("(%s)", self._rule_matches(rule, scope, rank, partner_ids))
             for rank, rule in enumerate(rules)
         )
         ranks, stages, entered, last_orders = {}, {}, {}, {}
         for state_id, stage_id, date_entered, last_order, rank in self.env.execute_query(matches):
             ranks.setdefault(state_id, []).append(rank)
             stages[state_id] = stage_id
-            entered[state_id] = date_entered.date()
-            last_orders[state_id] = last_order
+            if date_entered:
+                # read for the rules asking for an order since then only
+                entered[state_id] = date_entered.date()
+                last_orders[state_id] = last_order
         for state_ranks in ranks.values():
             state_ranks.sort()
         targets = [(rule.stage_id.id, rule._state_allows()) for rule in rules]
@@ -486,7 +487,7 @@ class CustomerLifecycleState(models.Model):
                 stage_id = stages[state_id]
                 for rank in state_ranks:
                     target, allows = targets[rank]
-                    if allows(stage_id, entered[state_id], last_orders[state_id]):
+                    if allows(stage_id, entered.get(state_id), last_orders.get(state_id)):
                         if target != stage_id:
                             moves.setdefault(rank, []).append(state_id)
                         break
@@ -500,25 +501,27 @@ class CustomerLifecycleState(models.Model):
         return passes
 
     @api.model
-    def _rule_matches(self, rule, scope, rank, partner_ids=None, last_order=False):
-        """SELECT of the id, stage, date entered, last order date (with
-        ``last_order``, else NULL) and ``rank`` of the states of ``scope`` (of
-        the customers ``partner_ids`` if given) whose facts ``rule`` matches,
-        whatever their stage."""
+    def _rule_matches(self, rule, scope, rank, partner_ids=None):
+        """SELECT of the id, stage, date entered and last order date and
+        ``rank`` of the states of ``scope`` (of the customers ``partner_ids``
+        if given) whose facts ``rule`` matches, whatever their stage. The two
+        dates are read for a rule asking for an order since the customer
+        entered its stage only (NULL for the others)."""
         query = self._search(scope + rule._get_state_domain(partner_ids, state_conditions=False))
-        last_order_date = SQL("NULL::date")
-        if last_order:
-            last_order_date = self.env["customer.profile"]._sql_over_tables(
-                {"p": "customer.profile"},
-                "(SELECT %(p.last_order_date)s FROM %(p)s p WHERE %(p.id)s = %(profile)s)",
-                profile=self._field_to_sql(query.table, "profile_id", query),
-            )
+        dates = [SQL("NULL::timestamp"), SQL("NULL::date")]
+        if rule.ordered_since_entered:
+            dates = [
+                self._field_to_sql(query.table, "date_entered", query),
+                self.env["customer.profile"]._sql_over_tables(
+                    {"p": "customer.profile"},
+                    "(SELECT %(p.last_order_date)s FROM %(p)s p WHERE %(p.id)s = %(profile)s)",
+                    profile=self._field_to_sql(query.table, "profile_id", query),
+                ),
+            ]
         return query.select(
-            *(
-                self._field_to_sql(query.table, name, query)
-                for name in ("id", "stage_id", "date_entered")
-            ),
-            last_order_date,
+            self._field_to_sql(query.table, "id", query),
+            self._field_to_sql(query.table, "stage_id", query),
+            *dates,
             SQL("%s", rank),
         )
 
