@@ -1,0 +1,37 @@
+{
+    "name": "Customer Loyalty",
+    "summary": "Membership tiers, points with expiry and member cards on Odoo's loyalty programs",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/customer-relationship/customer_relationship",
+    "author": "Customer Relationship Team",
+    "maintainers": ["customer-relationship"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["customer_relationship", "sale_loyalty"],
+    "data": [
+        "security/customer_loyalty_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "report/customer_loyalty_member_card.xml",
+        "data/mail_template_data.xml",
+        "views/customer_loyalty_tier_views.xml",
+        "views/loyalty_program_views.xml",
+        "views/customer_loyalty_member_views.xml",
+        "views/customer_loyalty_batch_views.xml",
+        "views/customer_loyalty_tier_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/customer_profile_views.xml",
+        "views/customer_loyalty_portal_templates.xml",
+        "wizard/customer_loyalty_enrol_wizard_views.xml",
+        "views/customer_loyalty_menus.xml",
+    ],
+    "demo": [
+        "demo/customer_loyalty_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_loyalty/static/tests/tours/*.js",
+        ],
+    },
+}
