@@ -29,6 +29,7 @@
     "demo": [
         "demo/customer_loyalty_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "customer_loyalty/static/tests/tours/*.js",

@@ -171,9 +171,7 @@ def run_points_floor(ctx):
     program = _program(ctx)
     started = time.perf_counter()
     ctx.cr.execute(
-        ctx.env["customer.loyalty.member"]._qualifying_query(program)
-        if program
-        else "SELECT 1"
+        ctx.env["customer.loyalty.member"]._qualifying_query(program) if program else "SELECT 1"
     )
     rows = len(ctx.cr.fetchall())
     return time.perf_counter() - started, rows

@@ -17,7 +17,9 @@ class CustomerLoyaltyBatch(models.Model):
         "customer.loyalty.member", required=True, ondelete="cascade", index=True
     )
     program_id = fields.Many2one("loyalty.program", required=True, ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade"
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     order_id = fields.Many2one("sale.order", string="Order", ondelete="cascade", index=True)
     kind = fields.Selection(
@@ -67,7 +69,7 @@ class CustomerLoyaltyBatch(models.Model):
                     "description": (
                         self.env._(
                             "Tier bonus x%(multiplier)s on %(order)s",
-                            multiplier=f"{batch.multiplier:g}",
+                            multiplier=format(batch.multiplier, "g"),
                             order=batch.order_id.name,
                         )
                         if sign > 0
@@ -120,7 +122,6 @@ class CustomerLoyaltyBatch(models.Model):
             if amount > 0:
                 per_card[card_id] = per_card.get(card_id, 0.0) + amount
         if per_card:
-            cards = self.env["loyalty.card"].sudo()
             self.env.execute_query(
                 profiles._sql_over_tables(
                     {"c": "loyalty.card"},

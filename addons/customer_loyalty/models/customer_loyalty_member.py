@@ -452,7 +452,9 @@ class CustomerLoyaltyMember(models.Model):
             self._sync_order_batches(programs=program)
             rows = self._qualify(program)
             levels = {tier.level: tier for tier in program.customer_tier_ids}
-            grace_days = (today - (today - relativedelta(months=program.customer_tier_grace_months))).days
+            grace_days = (
+                today - (today - relativedelta(months=program.customer_tier_grace_months))
+            ).days
             changes, below = {}, {}
             for member_id, current, qualifying, below_since in rows:
                 new, since = tiers.review_rank(
@@ -480,17 +482,21 @@ class CustomerLoyaltyMember(models.Model):
             return 0
         today = fields.Date.context_today(self)
         members = self.browse(sorted(changes))
-        histories = self.env["customer.loyalty.tier.history"].sudo().create(
-            [
-                {
-                    "member_id": member.id,
-                    "from_tier_id": member.tier_id.id,
-                    "to_tier_id": changes[member.id][0].id if changes[member.id][0] else False,
-                    "reason": changes[member.id][1],
-                    "date": today,
-                }
-                for member in members
-            ]
+        histories = (
+            self.env["customer.loyalty.tier.history"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "member_id": member.id,
+                        "from_tier_id": member.tier_id.id,
+                        "to_tier_id": changes[member.id][0].id if changes[member.id][0] else False,
+                        "reason": changes[member.id][1],
+                        "date": today,
+                    }
+                    for member in members
+                ]
+            )
         )
         by_tier = {}
         for member in members:

@@ -87,7 +87,9 @@ class CustomerLoyaltyTier(models.Model):
                 raise ValidationError(
                     self.env._("%(tier)s: the threshold cannot be negative.", tier=tier.name)
                 )
-            reserved = tier.reward_ids.filtered(lambda r, tier=tier: r.program_id != tier.program_id)
+            reserved = tier.reward_ids.filtered(
+                lambda r, tier=tier: r.program_id != tier.program_id
+            )
             if reserved:
                 raise ValidationError(
                     self.env._(

@@ -9,8 +9,7 @@ class LoyaltyHistory(models.Model):
         [("bonus", "Tier bonus"), ("expiry", "Expiry")],
         string="Membership Entry",
         readonly=True,
-        help="Empty for the points of orders and rewards; set for the entries the "
-        "membership adds.",
+        help="Empty for the points of orders and rewards; set for the entries the membership adds.",
     )
     customer_batch_id = fields.Many2one(
         "customer.loyalty.batch", string="Points Batch", readonly=True, ondelete="set null"
@@ -19,6 +18,9 @@ class LoyaltyHistory(models.Model):
     def write(self, vals):
         if not self.env.su and {"customer_kind", "customer_batch_id"} & set(vals):
             raise AccessError(
-                self.env._("The membership's entries of the points history are written by the membership only.")
+                self.env._(
+                    "The membership's entries of the points history are written by the "
+                    "membership only."
+                )
             )
         return super().write(vals)

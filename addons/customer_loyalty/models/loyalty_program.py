@@ -18,9 +18,7 @@ class LoyaltyProgram(models.Model):
     customer_tier_ids = fields.One2many(
         "customer.loyalty.tier", "program_id", string="Tiers", copy=True
     )
-    customer_member_ids = fields.One2many(
-        "customer.loyalty.member", "program_id", string="Members"
-    )
+    customer_member_ids = fields.One2many("customer.loyalty.member", "program_id", string="Members")
     customer_member_count = fields.Integer(
         string="Member Count", compute="_compute_customer_member_count"
     )
@@ -60,8 +58,7 @@ class LoyaltyProgram(models.Model):
         string="Expiry Reminder (days)",
         default=30,
         required=True,
-        help="Members are reminded by mail this many days before points expire "
-        "(0: no reminder).",
+        help="Members are reminded by mail this many days before points expire (0: no reminder).",
     )
     customer_point_value = fields.Float(
         string="Value per Point",
@@ -168,16 +165,17 @@ class LoyaltyProgram(models.Model):
     def _check_customer_tier_thresholds(self):
         """Each tier must ask more than the one before it."""
         for program in self:
-            program_tiers = program.customer_tier_ids.sorted(lambda t: (t.sequence, t.id))
+            program_tiers = program.customer_tier_ids.sorted(
+                lambda t: (t.sequence, t.threshold, t.id)
+            )
+            description = ", ".join(f"{tier.name} {tier.threshold:g}" for tier in program_tiers)
             if not tiers.check_thresholds(program_tiers.mapped("threshold")):
                 raise ValidationError(
                     self.env._(
                         "%(program)s: each tier's threshold must be higher than the "
                         "threshold of the tier before it (%(tiers)s).",
                         program=program.name,
-                        tiers=", ".join(
-                            f"{tier.name} {tier.threshold:g}" for tier in program_tiers
-                        ),
+                        tiers=description,
                     )
                 )
 
@@ -185,13 +183,17 @@ class LoyaltyProgram(models.Model):
         """The sequence of the program's member numbers, made on first use."""
         self.ensure_one()
         if not self.customer_member_sequence_id:
-            self.sudo().customer_member_sequence_id = self.env["ir.sequence"].sudo().create(
-                {
-                    "name": self.env._("Members of %(program)s", program=self.name),
-                    "prefix": f"M{self.id:03d}-",
-                    "padding": 6,
-                    "company_id": self.company_id.id,
-                }
+            self.sudo().customer_member_sequence_id = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Members of %(program)s", program=self.name),
+                        "prefix": f"M{self.id:03d}-",
+                        "padding": 6,
+                        "company_id": self.company_id.id,
+                    }
+                )
             )
         return self.sudo().customer_member_sequence_id
 

@@ -51,9 +51,7 @@ class ResPartner(models.Model):
 
     def _check_customer_loyalty_user(self):
         if not self.env.user.has_group(FACT_GROUPS):
-            raise AccessError(
-                self.env._("Only customer relationship users can see memberships.")
-            )
+            raise AccessError(self.env._("Only customer relationship users can see memberships."))
 
     def action_customer_loyalty_enrol(self):
         """Open the enrolment of these customers in a membership program."""

@@ -9,13 +9,17 @@ class SaleOrder(models.Model):
         a higher one only (a read: the order's transaction writes nothing
         more)."""
         result = super()._get_claimable_rewards(forced_coupons=forced_coupons)
-        tiers = self.env["customer.loyalty.tier"].sudo().search(
-            [("reward_ids", "in", [r.id for rewards in result.values() for r in rewards])]
+        tiers = (
+            self.env["customer.loyalty.tier"]
+            .sudo()
+            .search([("reward_ids", "in", [r.id for rewards in result.values() for r in rewards])])
         )
         if not tiers:
             return result
-        members = self.env["customer.loyalty.member"].sudo().search(
-            [("card_id", "in", [coupon.id for coupon in result])]
+        members = (
+            self.env["customer.loyalty.member"]
+            .sudo()
+            .search([("card_id", "in", [coupon.id for coupon in result])])
         )
         level_by_card = {member.card_id.id: member.tier_id.level for member in members}
         for coupon in list(result):

@@ -26,7 +26,11 @@ class LoyaltyCommon(CustomerCommon):
                 "customer_expiry_reminder_days": 30,
                 "rule_ids": [
                     Command.create(
-                        {"reward_point_mode": "money", "reward_point_amount": 1, "minimum_amount": 0}
+                        {
+                            "reward_point_mode": "money",
+                            "reward_point_amount": 1,
+                            "minimum_amount": 0,
+                        }
                     )
                 ],
                 "reward_ids": [

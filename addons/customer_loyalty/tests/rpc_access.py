@@ -6,7 +6,6 @@ from odoo.addons.customer_relationship.tests.rpc_access import (
     MANAGER,
     SALES_MANAGER,
     SALESMAN,
-    SYSTEM,
     USER,
 )
 

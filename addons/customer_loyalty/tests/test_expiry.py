@@ -62,9 +62,7 @@ class TestExpiry(LoyaltyCommon):
         with freeze_time("2026-02-01"):
             self.Batch._expire(self.program)
         self.assertEqual(member.points, 0)
-        self.assertFalse(
-            member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry")
-        )
+        self.assertFalse(member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry"))
 
     def test_next_expiry_and_reminder(self):
         member = self._member("Remind Xu")
