@@ -43,7 +43,8 @@ registry.category("web_tour.tours").add("customer_loyalty_confirm_tour", {
         },
         {
             content: "The order is confirmed",
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Sales Order')",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Sales Order')",
         },
     ],
 });
@@ -62,7 +63,8 @@ registry.category("web_tour.tours").add("customer_loyalty_partner_tour", {
         },
         {
             content: "with the points of the order",
-            trigger: ".o_form_view .o_field_widget[name=customer_loyalty_points]:contains('1,200')",
+            trigger:
+                ".o_form_view .o_field_widget[name=customer_loyalty_points]:contains('1,200')",
         },
     ],
 });
