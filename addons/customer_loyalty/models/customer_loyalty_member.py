@@ -602,18 +602,16 @@ class CustomerLoyaltyMember(models.Model):
                 )
             )
             for program in programs:
-                partners = self.env["res.partner"].browse(
-                    sorted(
-                        {
-                            partner
-                            for partner, company in buyers
-                            if (partner, company) in keys
-                            and program.company_id.id in (False, company)
-                        }
+                # a program of every company enrols its members in the
+                # company of their order
+                by_company = {}
+                for partner, company in buyers:
+                    if (partner, company) in keys and program.company_id.id in (False, company):
+                        by_company.setdefault(company, set()).add(partner)
+                for company, partners in sorted(by_company.items()):
+                    self.with_company(company)._enrol(
+                        program, self.env["res.partner"].browse(sorted(partners))
                     )
-                )
-                if partners:
-                    self._enrol(program, partners)
         members = self.search(
             [("partner_id", "in", partner_ids), ("company_id", "in", companies.ids)]
         ).filtered(lambda m: (m.partner_id.id, m.company_id.id) in keys)

@@ -66,6 +66,16 @@ class LoyaltyProgram(models.Model):
         help="What one point costs the company, in its currency: the points "
         "liability and the reward cost are counted with it.",
     )
+    customer_points_outstanding = fields.Float(
+        string="Outstanding Points",
+        compute="_compute_customer_points_liability",
+        help="Points on the members' cards, not yet spent or expired.",
+    )
+    customer_points_liability = fields.Float(
+        string="Points Liability",
+        compute="_compute_customer_points_liability",
+        help="Outstanding points at the value per point, in the company's currency.",
+    )
     customer_member_sequence_id = fields.Many2one(
         "ir.sequence", string="Member Numbers", copy=False, readonly=True
     )
@@ -107,6 +117,24 @@ class LoyaltyProgram(models.Model):
         )
         for program in self:
             program.customer_member_count = counts.get(program, 0)
+
+    def _compute_customer_points_liability(self):
+        """Points owed on the program's cards (all its cards: points a card
+        got before its holder joined are owed too)."""
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            ._read_group(
+                [("program_id", "in", self.ids), ("points", ">", 0)],
+                ["program_id"],
+                ["points:sum"],
+            )
+        )
+        outstanding = {program.id: points for program, points in cards}
+        for program in self:
+            points = outstanding.get(program.id, 0.0)
+            program.customer_points_outstanding = points
+            program.customer_points_liability = points * program.customer_point_value
 
     @api.constrains(
         "customer_membership",

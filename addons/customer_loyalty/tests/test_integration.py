@@ -29,6 +29,24 @@ class TestLedgerAndRules(LoyaltyCommon):
         self.assertAlmostEqual(lines.cost, 200 * 0.05)
         self.assertEqual(lines.res_model, "sale.order")
 
+    def test_points_liability_and_reports(self):
+        member = self._member("Report Fang", tier=self.gold)
+        self._order(member.partner_id, 400)
+        self._refreshed(member)
+        self.program.invalidate_recordset()
+        self.assertEqual(self.program.customer_points_outstanding, 600)
+        self.assertAlmostEqual(self.program.customer_points_liability, 600 * 0.05)
+        earned = self.Batch.with_user(self.user_customer)._read_group(
+            [("program_id", "=", self.program.id)], ["date:month"], ["points:sum"]
+        )
+        self.assertEqual([points for _month, points in earned], [600])
+        history = (
+            self.env["loyalty.history"]
+            .with_user(self.user_customer)
+            ._read_group([("card_id", "=", member.card_id.id)], ["customer_kind"], ["issued:sum"])
+        )
+        self.assertEqual(dict(history), {False: 400, "bonus": 200})
+
     def test_lifecycle_rule_on_tier(self):
         """A lifecycle rule whose facts condition names the tier moves the
         member once the order that upgrades them is refreshed."""

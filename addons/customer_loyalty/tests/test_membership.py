@@ -7,6 +7,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
+from odoo.addons.customer_relationship.tests.common import captured_queries, written_tables
+
 from .common import LoyaltyCommon
 
 # queries of recording one order's points after its commit (batches, bonus,
@@ -124,6 +126,26 @@ class TestEarning(LoyaltyCommon):
         self.assertEqual(member.batch_ids.state, "active")
         self._refreshed(member)
         self.assertEqual(member.points, 300)
+
+    def test_order_transaction_writes_no_membership_row(self):
+        """Confirming a member's order writes none of the membership's rows
+        (nor the customer facts): they follow after the commit."""
+        member = self._member("Hot Path Luo", tier=self.gold)
+        order = self._order(member.partner_id, 100, confirm=False)
+        self.env.flush_all()
+        with captured_queries() as queries:
+            order.action_confirm()
+            self.env.flush_all()
+        written = written_tables(queries)
+        for table in (
+            "customer_loyalty_member",
+            "customer_loyalty_batch",
+            "customer_loyalty_tier_history",
+            "customer_profile",
+        ):
+            self.assertNotIn(table, written)
+        self._refreshed(member)
+        self.assertEqual(member.batch_ids.points, 150)
 
     def test_award_key_is_in_the_database(self):
         member = self._member("Key Wu")
