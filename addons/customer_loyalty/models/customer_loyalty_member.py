@@ -233,6 +233,7 @@ class CustomerLoyaltyMember(models.Model):
         self._sync_order_batches()
         for program in self.program_id:
             self._upgrade(program, self.filtered(lambda m, p=program: m.program_id == p).ids)
+        self._sync_profile_tiers({(member.partner_id.id, member.company_id.id) for member in self})
 
     # ------------------------------------------------------------------
     # Points of orders (after the commit, keyed by order and program)
@@ -538,41 +539,57 @@ class CustomerLoyaltyMember(models.Model):
 
     @api.model
     def _sync_profile_tiers(self, keys):
-        """Store on the customer facts of ``keys`` the highest tier their
-        commercial partner holds in the company (a fact lifecycle rules can
-        use); only rows that change are written."""
+        """Store on the customer facts of ``keys`` whether their commercial
+        partner is a member in the company and the highest tier they hold
+        (facts lifecycle rules and reports can use); only rows that change
+        are written."""
         if not keys:
             return
         profiles = self.env["customer.profile"]
         self.env.flush_all()
         partner_ids = tuple({partner for partner, _company in keys})
         company_ids = tuple({company for _partner, company in keys})
-        profiles.invalidate_model(["loyalty_tier_id", "loyalty_tier_level"])
+        fact_fields = ["loyalty_tier_id", "loyalty_tier_level", "loyalty_member"]
+        profiles.invalidate_model(fact_fields)
         self.env.execute_query(
             profiles._sql_over_tables(
-                {"cp": "customer.profile", "m": self._name, "t": "customer.loyalty.tier"},
+                {
+                    "cp": "customer.profile",
+                    "cp2": "customer.profile",
+                    "m": self._name,
+                    "t": "customer.loyalty.tier",
+                },
                 """
                 UPDATE %(cp)s cp
                    SET %(cp:loyalty_tier_id)s = best.tier_id,
-                       %(cp:loyalty_tier_level)s = coalesce(best.level, 0)
-                  FROM %(cp)s cp2
+                       %(cp:loyalty_tier_level)s = coalesce(best.level, 0),
+                       %(cp:loyalty_member)s = membership.found
+                  FROM %(cp2)s cp2
                   LEFT JOIN LATERAL (
                         SELECT %(t.id)s AS tier_id, %(t.level)s AS level
                           FROM %(m)s m JOIN %(t)s t ON %(t.id)s = %(m.tier_id)s
-                         WHERE %(m.partner_id)s = cp2.partner_id
-                           AND %(m.company_id)s = cp2.company_id AND %(m.active)s
+                         WHERE %(m.partner_id)s = %(cp2.partner_id)s
+                           AND %(m.company_id)s = %(cp2.company_id)s AND %(m.active)s
                          ORDER BY %(t.level)s DESC, %(t.id)s
                          LIMIT 1
                   ) best ON true
-                 WHERE cp.id = cp2.id
+                  CROSS JOIN LATERAL (
+                        SELECT EXISTS (
+                            SELECT 1 FROM %(m)s m
+                             WHERE %(m.partner_id)s = %(cp2.partner_id)s
+                               AND %(m.company_id)s = %(cp2.company_id)s AND %(m.active)s
+                        ) AS found
+                  ) membership
+                 WHERE %(cp.id)s = %(cp2.id)s
                    AND %(cp.partner_id)s IN %(partners)s AND %(cp.company_id)s IN %(companies)s
-                   AND (%(cp.loyalty_tier_id)s IS DISTINCT FROM best.tier_id)
+                   AND (%(cp.loyalty_tier_id)s IS DISTINCT FROM best.tier_id
+                        OR %(cp.loyalty_member)s IS DISTINCT FROM membership.found)
                 """,
                 partners=partner_ids,
                 companies=company_ids,
             )
         )
-        profiles.invalidate_model(["loyalty_tier_id", "loyalty_tier_level"])
+        profiles.invalidate_model(fact_fields)
 
     @api.model
     def _on_customers_refreshed(self, keys):

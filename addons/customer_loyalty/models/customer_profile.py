@@ -18,6 +18,11 @@ class CustomerProfile(models.Model):
         help="Rank of that tier in its program: 0 without a tier, 1 for the first tier.",
     )
 
+    loyalty_member = fields.Boolean(
+        string="Member",
+        readonly=True,
+        help="The customer is a member of one of the company's membership programs.",
+    )
     loyalty_tier_badge_ids = fields.Many2many(
         "customer.loyalty.tier", string="Tier", compute="_compute_loyalty_tier_badge_ids"
     )

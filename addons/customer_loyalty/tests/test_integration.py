@@ -46,6 +46,19 @@ class TestLedgerAndRules(LoyaltyCommon):
             ._read_group([("card_id", "=", member.card_id.id)], ["customer_kind"], ["issued:sum"])
         )
         self.assertEqual(dict(history), {False: 400, "bonus": 200})
+        # revenue and order frequency of members and non-members
+        self._order(self._customer("Report Outsider"), 100)
+        self._order(self._customer("Report Outsider 2"), 300)
+        self._after_commit()
+        groups = self.env["customer.profile"]._read_group(
+            [("company_id", "=", self.company.id)],
+            ["loyalty_member"],
+            ["revenue:sum", "order_count:sum", "__count"],
+        )
+        self.assertEqual(
+            {member: (revenue, orders, count) for member, revenue, orders, count in groups},
+            {True: (400, 1, 1), False: (400, 2, 2)},
+        )
 
     def test_lifecycle_rule_on_tier(self):
         """A lifecycle rule whose facts condition names the tier moves the
