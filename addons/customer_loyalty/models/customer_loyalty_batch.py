@@ -1,0 +1,184 @@
+from odoo import api, fields, models
+
+from ..engine import tiers
+
+
+class CustomerLoyaltyBatch(models.Model):
+    """Points earned at once (an order, with its tier bonus), tracked until
+    they are spent or expire. The points themselves are on the card; a
+    batch only says when they were earned and when they expire."""
+
+    _name = "customer.loyalty.batch"
+    _description = "Loyalty Points Batch"
+    _order = "date desc, id desc"
+
+    card_id = fields.Many2one("loyalty.card", required=True, ondelete="cascade", index=True)
+    member_id = fields.Many2one(
+        "customer.loyalty.member", required=True, ondelete="cascade", index=True
+    )
+    program_id = fields.Many2one("loyalty.program", required=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    order_id = fields.Many2one("sale.order", string="Order", ondelete="cascade", index=True)
+    kind = fields.Selection(
+        [("order", "Order"), ("adjustment", "Adjustment")], required=True, default="order"
+    )
+    date = fields.Date(string="Earned On", required=True, index=True)
+    expiry_date = fields.Date(string="Expires On", index=True)
+    base_points = fields.Float(string="Points of the Order")
+    multiplier = fields.Float(digits=(16, 2), default=1.0)
+    bonus_points = fields.Float(string="Tier Bonus")
+    points = fields.Float(string="Points Earned")
+    expired_points = fields.Float(readonly=True)
+    state = fields.Selection(
+        [("active", "Active"), ("cancelled", "Cancelled"), ("expired", "Expired")],
+        required=True,
+        default="active",
+        index=True,
+    )
+    reminder_sent = fields.Boolean(readonly=True)
+
+    _sql_constraints = [
+        (
+            "order_program_unique",
+            "UNIQUE (order_id, program_id)",
+            "The points of an order are recorded once per program.",
+        ),
+        ("points_positive", "CHECK (points >= 0)", "A batch cannot hold negative points."),
+    ]
+
+    def _book_bonus(self):
+        """Add (an active batch) or remove (a cancelled one) the tier bonus
+        of these batches on their cards, with a row in the points history."""
+        history = []
+        for batch in self.filtered(lambda b: b.bonus_points):
+            sign = 1 if batch.state == "active" else -1
+            card = batch.card_id.sudo()
+            card.points += sign * batch.bonus_points
+            history.append(
+                {
+                    "card_id": card.id,
+                    "customer_batch_id": batch.id,
+                    "customer_kind": "bonus",
+                    "order_model": "sale.order",
+                    "order_id": batch.order_id.id,
+                    "issued": batch.bonus_points if sign > 0 else 0.0,
+                    "used": batch.bonus_points if sign < 0 else 0.0,
+                    "description": (
+                        self.env._(
+                            "Tier bonus x%(multiplier)s on %(order)s",
+                            multiplier=format(batch.multiplier, "g"),
+                            order=batch.order_id.name,
+                        )
+                        if sign > 0
+                        else self.env._(
+                            "Tier bonus of %(order)s cancelled", order=batch.order_id.name
+                        )
+                    ),
+                }
+            )
+        self.env["loyalty.history"].sudo().create(history)
+
+    @api.model
+    def _expire(self, programs):
+        """Remove the points whose expiry date has come, oldest first, from
+        the cards of ``programs``: a batch expires only what is left of it
+        once the points spent are taken from the oldest batches, so a
+        balance never becomes negative. Returns the number of batches."""
+        if not programs:
+            return 0
+        profiles = self.env["customer.profile"]
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            profiles._sql_over_tables(
+                {"b": self._name, "c": "loyalty.card", "x": self._name},
+                """
+                WITH ranked AS (
+                    SELECT %(b.id)s AS id, %(b.points)s AS points,
+                           %(b.expiry_date)s AS expiry_date, %(c.points)s AS balance,
+                           coalesce(sum(%(b.points)s) OVER (
+                               PARTITION BY %(b.card_id)s ORDER BY %(b.date)s DESC, %(b.id)s DESC
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
+                      FROM %(b)s b JOIN %(c)s c ON %(c.id)s = %(b.card_id)s
+                     WHERE %(b.state)s = 'active' AND %(b.program_id)s IN %(programs)s
+                ), expiring AS (
+                    SELECT id, greatest(0, least(points, balance - newer)) AS amount
+                      FROM ranked WHERE expiry_date <= %(today)s
+                )
+                UPDATE %(x)s x SET %(x:state)s = 'expired', %(x:expired_points)s = e.amount,
+                       write_date = now() at time zone 'utc'
+                  FROM expiring e WHERE %(x.id)s = e.id
+                RETURNING %(x.id)s, %(x.card_id)s, e.amount
+                """,
+                programs=tuple(programs.ids),
+                today=today,
+            )
+        )
+        per_card = {}
+        for _batch_id, card_id, amount in rows:
+            if amount > 0:
+                per_card[card_id] = per_card.get(card_id, 0.0) + amount
+        if per_card:
+            self.env.execute_query(
+                profiles._sql_over_tables(
+                    {"c": "loyalty.card"},
+                    """
+                    UPDATE %(c)s c SET %(c:points)s = greatest(%(c.points)s - v.amount, 0)
+                      FROM (SELECT unnest(%(ids)s) AS id, unnest(%(amounts)s) AS amount) v
+                     WHERE %(c.id)s = v.id
+                    """,
+                    ids=list(per_card),
+                    amounts=list(per_card.values()),
+                )
+            )
+            # the card's balance and what is computed from it (members, partners)
+            self.env.invalidate_all()
+            self.env["loyalty.history"].sudo().create(
+                [
+                    {
+                        "card_id": card_id,
+                        "customer_kind": "expiry",
+                        "used": amount,
+                        "description": self.env._("Points expired"),
+                    }
+                    for card_id, amount in per_card.items()
+                ]
+            )
+        self.invalidate_model(["state", "expired_points"])
+        return len(rows)
+
+    @api.model
+    def _send_reminders(self, programs):
+        """Mail the members whose points expire within their program's
+        reminder period, once per batch."""
+        today = fields.Date.context_today(self)
+        template = self.env.ref(
+            "customer_loyalty.mail_template_expiry_reminder", raise_if_not_found=False
+        )
+        reminded = self.browse()
+        for program in programs.filtered("customer_expiry_reminder_days"):
+            horizon = fields.Date.add(today, days=program.customer_expiry_reminder_days)
+            due = self.search(
+                [
+                    ("program_id", "=", program.id),
+                    ("state", "=", "active"),
+                    ("reminder_sent", "=", False),
+                    ("expiry_date", "!=", False),
+                    ("expiry_date", "<=", horizon),
+                ]
+            )
+            for member in due.member_id:
+                batches = member.batch_ids.filtered(lambda b: b.state == "active")
+                points, _date = tiers.next_expiry(
+                    member.points,
+                    [(b.id, b.date, b.points, b.expiry_date) for b in batches],
+                    today,
+                )
+                if points > 0 and template and member.partner_id.email:
+                    template.send_mail(member.id, email_layout_xmlid="mail.mail_notification_light")
+            reminded |= due
+        reminded.write({"reminder_sent": True})
+        return reminded

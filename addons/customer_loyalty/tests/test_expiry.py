@@ -1,0 +1,97 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from .common import LoyaltyCommon
+
+
+class TestExpiry(LoyaltyCommon):
+    def _batches(self, member, rows):
+        """Batches of (earned, points, expiry) with the points on the card."""
+        batches = self.Batch.sudo().create(
+            [
+                {
+                    "card_id": member.card_id.id,
+                    "member_id": member.id,
+                    "program_id": self.program.id,
+                    "partner_id": member.partner_id.id,
+                    "company_id": self.company.id,
+                    "kind": "adjustment",
+                    "date": earned,
+                    "expiry_date": expiry,
+                    "base_points": points,
+                    "points": points,
+                }
+                for earned, points, expiry in rows
+            ]
+        )
+        member.card_id.sudo().points += sum(points for _earned, points, _expiry in rows)
+        return batches
+
+    def test_oldest_first_with_partial_spending(self):
+        member = self._member("Expire Tang")
+        old, middle, new = self._batches(
+            member,
+            [
+                (date(2025, 1, 10), 100, date(2026, 1, 10)),
+                (date(2025, 3, 10), 50, date(2026, 3, 10)),
+                (date(2025, 6, 10), 30, date(2026, 6, 10)),
+            ],
+        )
+        # 120 of the 180 points were spent: taken from the oldest batch first
+        member.card_id.sudo().points -= 120
+        with freeze_time("2026-01-11"):
+            self.Batch._expire(self.program)
+        self.assertEqual(member.points, 60)
+        self.assertEqual((old.state, old.expired_points), ("expired", 0))
+        with freeze_time("2026-03-11"):
+            self.Batch._expire(self.program)
+        self.assertEqual((middle.state, middle.expired_points), ("expired", 30))
+        self.assertEqual(member.points, 30)
+        with freeze_time("2026-06-11"):
+            self.Batch._expire(self.program)
+        self.assertEqual(new.expired_points, 30)
+        self.assertEqual(member.points, 0)
+        expiries = member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry")
+        self.assertEqual(sorted(expiries.mapped("used")), [30, 30])
+
+    def test_never_negative(self):
+        member = self._member("Expire Yu")
+        self._batches(member, [(date(2025, 1, 1), 100, date(2026, 1, 1))])
+        member.card_id.sudo().points = 0
+        with freeze_time("2026-02-01"):
+            self.Batch._expire(self.program)
+        self.assertEqual(member.points, 0)
+        self.assertFalse(member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry"))
+
+    def test_next_expiry_and_reminder(self):
+        member = self._member("Remind Xu")
+        today = date(2026, 5, 1)
+        self._batches(
+            member,
+            [
+                (date(2025, 5, 20), 80, date(2026, 5, 20)),
+                (date(2025, 9, 1), 40, date(2026, 9, 1)),
+            ],
+        )
+        with freeze_time(today):
+            member.invalidate_recordset()
+            self.assertEqual(member.next_expiry_points, 80)
+            self.assertEqual(member.next_expiry_date, date(2026, 5, 20))
+            self.Member._cron_expire_points()
+            mails = self.env["mail.mail"].search(
+                [("model", "=", member._name), ("res_id", "=", member.id)]
+            )
+            self.assertEqual(len(mails), 1)
+            self.assertIn("80", mails.body_html)
+            # once per batch
+            self.Member._cron_expire_points()
+            self.assertEqual(
+                self.env["mail.mail"].search_count(
+                    [("model", "=", member._name), ("res_id", "=", member.id)]
+                ),
+                1,
+            )
+        with freeze_time(today + timedelta(days=25)):
+            self.Member._cron_expire_points()
+        self.assertEqual(member.points, 40)

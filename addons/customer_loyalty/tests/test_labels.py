@@ -1,0 +1,34 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestLabels(TransactionCase):
+    """The membership speaks Chinese: labels, the demo tiers, the mails."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["customer_relationship", "customer_loyalty"], ["zh_CN"], overwrite=True
+        )
+        cls.env.registry.clear_cache()
+
+    def test_labels_and_demo_tiers(self):
+        zh = self.env(context={"lang": "zh_CN"})
+        fields = zh["customer.loyalty.member"].fields_get(["tier_id", "points"], ["string"])
+        self.assertEqual(fields["tier_id"]["string"], "会员等级")
+        self.assertEqual(fields["points"]["string"], "积分余额")
+        tiers = zh["customer.loyalty.tier"].browse(
+            [
+                self.env.ref(f"customer_loyalty.demo_tier_{code}").id
+                for code in ("silver", "gold", "platinum")
+            ]
+        )
+        self.assertEqual(tiers.mapped("name"), ["银卡", "金卡", "白金卡"])
+
+    def test_tier_mail_in_chinese(self):
+        template = self.env.ref("customer_loyalty.mail_template_tier_change")
+        body = template.with_context(lang="zh_CN").body_html
+        self.assertIn("您的积分余额为", body)
+        self.assertIn("尊敬的王伟先生", body)
