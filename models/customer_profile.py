@@ -125,10 +125,14 @@ class CustomerProfile(models.Model):
                 SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"customer_profile__{index}_index"))
             )
 
+    @api.model
+    def _facts_today(self):
+        """Today as the facts count days: their order dates are UTC dates."""
+        return fields.Datetime.now().date()
+
     @api.depends("last_order_date")
-    @api.depends_context("date")
     def _compute_days_since_last_order(self):
-        today = fields.Date.context_today(self)
+        today = self._facts_today()
         for profile in self:
             last = profile.last_order_date
             profile.days_since_last_order = (today - last).days if last else 0
@@ -138,7 +142,7 @@ class CustomerProfile(models.Model):
         flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "=", "!=": "!="}
         if operator not in flipped or not isinstance(days, int):
             return [("id", "=", 0)] if operator != "!=" else []
-        day = fields.Date.context_today(self) - datetime.timedelta(days=days)
+        day = self._facts_today() - datetime.timedelta(days=days)
         return [("last_order_date", flipped[operator], day)]
 
     @api.depends("recency_score", "frequency_score", "monetary_score")

@@ -367,7 +367,7 @@ class CustomerProfile(models.Model):
         the temporary table ``customer_facts_tmp``, the bounds computed from
         it, stored on the run with the ranges' ends; returns the bounds."""
         company = run.company_id
-        window_start = fields.Date.context_today(self) - datetime.timedelta(
+        window_start = self._facts_today() - datetime.timedelta(
             days=company.customer_scoring_window
         )
         cr = self.env.cr
@@ -482,7 +482,7 @@ class CustomerProfile(models.Model):
             return
         self.env.flush_all()
         companies = self.env["res.company"].sudo().browse(company_ids)
-        today = fields.Date.context_today(self)
+        today = self._facts_today()
         windows = {
             c.id: today - datetime.timedelta(days=c.customer_scoring_window) for c in companies
         }

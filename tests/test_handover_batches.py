@@ -2,9 +2,10 @@
 unit ``customer.handover._apply_next_batch`` (from the cron or a job), and a
 query count that does not grow with the number of customers."""
 
+import datetime
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from .test_handover import HandoverCommon
@@ -185,6 +186,9 @@ class TestHandoverQueries(HandoverCommon):
                     "activity_type_id": todo.id,
                     "user_id": leaver.id,
                     "summary": "Follow up",
+                    # due (in UTC, as mail.activity compares it when the
+                    # assignee changes) whatever the user's time zone
+                    "date_deadline": fields.Date.today() - datetime.timedelta(days=1),
                 }
                 for record in [*customers, *leads, *orders]
             ]
