@@ -90,6 +90,7 @@ def run_churn_floor(ctx):
         """,
         orders=profiles._sql_confirmed_orders([ctx.company.id]),
     )
+    ctx.env.flush_all()
     started = time.perf_counter()
     ctx.cr.execute(query)
     return time.perf_counter() - started, ctx.cr.rowcount
@@ -107,6 +108,7 @@ def run_pair_floor(ctx):
         """,
         company=ctx.company.id,
     )
+    ctx.env.flush_all()
     started = time.perf_counter()
     ctx.cr.execute(query)
     pairs = ctx.cr.fetchone()[0]

@@ -134,27 +134,31 @@ class CustomerInsight(models.Model):
         company = self.company_id
         interval = self.usual_interval
         ratio = self.days_since_last_order / interval if interval else 0.0
+        interval_text, ratio_text = f"{interval:.0f}", f"{ratio:.1f}"
+        recency_text = f"{self.recency_points:.1f}"
+        trend_text, nps_text = f"{self.trend_points:.1f}", f"{self.nps_points:.1f}"
         lines = [
             self.env._(
                 "Overdue: %(days)s days since the last order, usual interval %(interval)s days "
                 "(%(ratio)sx): +%(points)s points",
                 days=self.days_since_last_order,
-                interval=f"{interval:.0f}",
-                ratio=f"{ratio:.1f}",
-                points=f"{self.recency_points:.1f}",
+                interval=interval_text,
+                ratio=ratio_text,
+                points=recency_text,
             )
         ]
         recent = self.sudo().recent_value
         previous = self.sudo().previous_value
         if previous:
+            recent_text, previous_text = f"{recent:.2f}", f"{previous:.2f}"
             lines.append(
                 self.env._(
                     "Order value trend: %(recent)s in the last %(days)s days against %(previous)s "
                     "in the %(days)s days before: +%(points)s points",
-                    recent=f"{recent:.2f}",
-                    previous=f"{previous:.2f}",
+                    recent=recent_text,
+                    previous=previous_text,
                     days=company.insight_churn_period,
-                    points=f"{self.trend_points:.1f}",
+                    points=trend_text,
                 )
             )
         else:
@@ -172,7 +176,7 @@ class CustomerInsight(models.Model):
                     "Last NPS answer: %(score)s (%(category)s): +%(points)s points",
                     score=self.nps_score,
                     category=category[self.nps_category],
-                    points=f"{self.nps_points:.1f}",
+                    points=nps_text,
                 )
             )
         else:
@@ -343,7 +347,8 @@ class CustomerInsight(models.Model):
         given) in one statement: rows that changed are updated, missing ones
         inserted, and rows of customers left without orders deleted.
         Returns the (customer, company) pairs written or deleted."""
-        as_of = as_of or fields.Date.context_today(self)
+        # the UTC day, as the dates of the orders (date_order::date) and the facts
+        as_of = as_of or fields.Date.today()
         self.env.flush_all()
         columns = SQL(", ").join(SQL.identifier(name) for name in STORED_COLUMNS)
         excluded = SQL(", ").join(
@@ -577,7 +582,7 @@ class CustomerInsight(models.Model):
             self.env._("Only customer relationship managers can run the churn backtest.")
         )
         company = self.env.company
-        as_of = fields.Date.context_today(self) - datetime.timedelta(
+        as_of = fields.Date.today() - datetime.timedelta(
             days=company.insight_churn_period
         )
         result = self.sudo()._backtest(company, as_of)

@@ -56,13 +56,15 @@ class CustomerInsightRecommendation(models.Model):
     @api.depends("rule_id", "confidence", "lift", "product_id")
     def _compute_reason(self):
         for recommendation in self:
+            share = f"{recommendation.confidence * 100:.0f}"
+            lift = f"{recommendation.lift:.1f}"
             recommendation.reason = self.env._(
                 "Bought %(bought)s; %(share)s%% of the orders with %(bought)s also include "
                 "%(product)s, lift %(lift)s",
                 bought=recommendation.antecedent_id.display_name,
-                share=f"{recommendation.confidence * 100:.0f}",
+                share=share,
                 product=recommendation.product_id.display_name,
-                lift=f"{recommendation.lift:.1f}",
+                lift=lift,
             )
 
     @api.model

@@ -61,7 +61,7 @@ class SurveySurvey(models.Model):
         """Invite the customers whose orders were invoiced the company's
         delay ago (a week's catch-up), at most once per period."""
         profiles = self.env["customer.profile"]
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         companies = self.env["res.company"].search(
             [("insight_nps_auto", "=", True), ("insight_nps_survey_id", "!=", False)]
         )

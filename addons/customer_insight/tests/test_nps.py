@@ -113,11 +113,16 @@ class TestNps(InsightCommon):
             }
         )
         segment.action_send_nps_survey()
-        invited = self.env["survey.user_input"].search([("survey_id", "=", self.survey.id)])
+        invited = self.env["survey.user_input"].search(
+            [("survey_id", "=", self.survey.id), ("insight_company_id", "=", self.company.id)]
+        )
         self.assertEqual(
             invited.insight_partner_id, self.env["res.partner"].concat(*self.customers)
         )
         segment.action_send_nps_survey()
         self.assertEqual(
-            self.env["survey.user_input"].search_count([("survey_id", "=", self.survey.id)]), 5
+            self.env["survey.user_input"].search_count(
+                [("survey_id", "=", self.survey.id), ("insight_company_id", "=", self.company.id)]
+            ),
+            5,
         )

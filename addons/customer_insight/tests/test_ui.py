@@ -36,7 +36,7 @@ class TestInsightTour(HttpCase):
         for days_ago in (130, 160, 190, 220):
             order(cls.partner, kettle, days_ago)
         cls.quotation = env["sale.order"].create(
-            {"partner_id": cls.partner.id, "company_id": company.id}
+            {"name": "Tour Quotation", "partner_id": cls.partner.id, "company_id": company.id}
         )
         env["customer.insight"]._refresh_company_job(company.id)
 

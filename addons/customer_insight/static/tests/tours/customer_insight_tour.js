@@ -27,8 +27,7 @@ registry.category("web_tour.tours").add("customer_insight_tour", {
         },
         {
             content: "Open the quotation",
-            trigger:
-                ".o_list_view .o_data_row:has(td[name=state]:contains('Quotation')) td[name=name]",
+            trigger: ".o_list_view .o_data_row td[name=name]:contains('Tour Quotation')",
             run: "click",
         },
         {
