@@ -10,23 +10,37 @@ class CustomerInsightDemo(models.AbstractModel):
     _description = "Customer Insight Demo Loader"
 
     @api.model
-    def _demo_build(self, baskets, answers):
-        """``baskets``: [partner xmlid, [product xmlids], days ago] confirmed
+    def _demo_build(self, products, baskets, answers):
+        """``products``: [code, name, price, cost] of the products created
+        (found by their internal reference when they exist);
+        ``baskets``: [partner xmlid, [product codes], days ago] confirmed
         orders of several products; ``answers``: [partner xmlid, score,
         comment, days ago] finished NPS answers. Then rules, recommendations
         and churn risk of the main company."""
         company = self.env.ref("base.main_company")
         now = fields.Datetime.now()
+        by_code = {}
+        for code, name, price, cost in products:
+            reference = f"INSIGHT-DEMO-{code.upper()}"
+            product = self.env["product.product"].search([("default_code", "=", reference)])
+            by_code[code] = product or self.env["product.product"].create(
+                {
+                    "name": name,
+                    "default_code": reference,
+                    "type": "consu",
+                    "list_price": price,
+                    "standard_price": cost,
+                }
+            )
         orders = self.env["sale.order"]
         dates = {}
-        for partner_xmlid, product_xmlids, days_ago in baskets:
+        for partner_xmlid, codes, days_ago in baskets:
             order = orders.create(
                 {
                     "partner_id": self.env.ref(partner_xmlid).id,
                     "company_id": company.id,
                     "order_line": [
-                        fields.Command.create({"product_id": self.env.ref(xmlid).id})
-                        for xmlid in product_xmlids
+                        fields.Command.create({"product_id": by_code[code].id}) for code in codes
                     ],
                 }
             )
