@@ -582,9 +582,7 @@ class CustomerInsight(models.Model):
             self.env._("Only customer relationship managers can run the churn backtest.")
         )
         company = self.env.company
-        as_of = fields.Date.today() - datetime.timedelta(
-            days=company.insight_churn_period
-        )
+        as_of = fields.Date.today() - datetime.timedelta(days=company.insight_churn_period)
         result = self.sudo()._backtest(company, as_of)
         lines = [
             self.env._(

@@ -27,7 +27,8 @@ registry.category("web_tour.tours").add("customer_insight_tour", {
         },
         {
             content: "Open the quotation",
-            trigger: ".o_list_view .o_data_row td[name=name]:contains('Tour Quotation')",
+            trigger:
+                ".o_list_view .o_data_row td[name=name]:contains('Tour Quotation')",
             run: "click",
         },
         {
