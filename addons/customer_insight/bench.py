@@ -154,18 +154,25 @@ def setup_catalogue(ctx):
     # one line of each order is copied 1 to 3 times with a catalogue product:
     # the first drawn with a skew to the popular ones, the next ones among
     # its neighbours
+    profiles = _sql(ctx)
     ctx.cr.execute(
-        """
-        CREATE TEMP TABLE bench_extra AS
-        SELECT l.id AS line_id, j,
-               (((FLOOR(%(size)s * POWER(RANDOM(), 2)))::int
-                 + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + (l.order_id %% 3)) END)
-                %% %(size)s) AS n
-          FROM (SELECT DISTINCT ON (order_id) id, order_id FROM sale_order_line
-                 WHERE company_id = %(company)s AND state = 'sale' ORDER BY order_id, id) l
-          CROSS JOIN LATERAL generate_series(1, 1 + (l.order_id %% 3)) j
-        """,
-        {"size": CATALOGUE, "company": ctx.company.id},
+        profiles._sql_over_tables(
+            {"sol": "sale.order.line"},
+            """
+            CREATE TEMP TABLE bench_extra AS
+            SELECT l.id AS line_id, j,
+                   (((FLOOR(%(size)s * POWER(RANDOM(), 2)))::int
+                     + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + (l.order_id %% 3)) END)
+                    %% %(size)s) AS n
+              FROM (SELECT DISTINCT ON (%(sol.order_id)s) %(sol.id)s, %(sol.order_id)s
+                      FROM %(sol)s sol
+                      JOIN (%(orders)s) o ON o.id = %(sol.order_id)s
+                     ORDER BY %(sol.order_id)s, %(sol.id)s) l
+              CROSS JOIN LATERAL generate_series(1, 1 + (l.order_id %% 3)) j
+            """,
+            size=CATALOGUE,
+            orders=profiles._sql_confirmed_orders([ctx.company.id]),
+        )
     )
     ctx.cr.execute(
         ctx.clone_sql(
