@@ -1,0 +1,37 @@
+{
+    "name": "Customer Insight",
+    "summary": "Churn risk, cross-sell recommendations and NPS from the ERP's orders and surveys",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/customer-relationship/customer_relationship",
+    "author": "Customer Relationship Team",
+    "maintainers": ["customer-relationship"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["customer_relationship", "survey", "sale_management"],
+    "data": [
+        "security/customer_insight_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/survey_data.xml",
+        "data/mail_template_data.xml",
+        "views/customer_insight_views.xml",
+        "views/customer_insight_rule_views.xml",
+        "views/customer_insight_recommendation_views.xml",
+        "views/customer_nps_report_views.xml",
+        "views/customer_profile_views.xml",
+        "views/customer_segment_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/customer_insight_menus.xml",
+    ],
+    "demo": [
+        "demo/customer_insight_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_insight/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,235 @@
+"""``make bench`` steps of customer_insight.
+
+Loaded by the core's tools/bench.py when the module is installed in the
+bench database (see customer_relationship's readme/DEVELOP.md, "Benchmark
+steps"); Odoo itself never imports it.
+
+- churn risk of every customer (``customer.insight._refresh``) against a
+  floor of its own: one pass over the confirmed orders with the gap between
+  each order and the previous one of its customer, grouped per customer;
+- association rules (``customer.insight.rule._recompute``) against the floor
+  of one SQL self-join count of the order lines' products; the setup adds
+  1 to 3 lines per order over a catalogue of 300 products in 6 categories
+  (popular products more often, each product with neighbours it sells with);
+- recommendations of every customer, and of one customer (the query count
+  is the rows of the measure: a constant);
+- the backtest of the churn risk (precision and recall of the high band and
+  of the two baselines, kept as details of the measure).
+"""
+
+import datetime
+import time
+
+CHURN_TARGET = 3.0
+RULES_TARGET = 3.0
+CATALOGUE = 300
+CATALOGUE_CODE = "BENCH-XSELL-"
+
+
+def bench_steps(bench):
+    churn_floor = bench.Floor(
+        "churn_floor", "floor: order gaps per customer (SQL)", run_churn_floor
+    )
+    pair_floor = bench.Floor(
+        "pair_floor", "floor: product pairs self-join count (SQL)", run_pair_floor
+    )
+    return [
+        churn_floor,
+        pair_floor,
+        bench.Step(
+            "churn_risk",
+            "churn risk, all customers",
+            run_churn,
+            floor=churn_floor,
+            target=CHURN_TARGET,
+            vacuum=["customer_insight"],
+        ),
+        bench.Step(
+            "cross_sell_rules",
+            "cross-sell association rules",
+            run_rules,
+            floor=pair_floor,
+            target=RULES_TARGET,
+            setup=setup_catalogue,
+            vacuum=["customer_insight_rule"],
+            explain=True,
+        ),
+        bench.Step(
+            "recommendations",
+            "recommendations, all customers",
+            run_recommendations,
+            floor=pair_floor,
+            setup=setup_rules,
+            vacuum=["customer_insight_recommendation"],
+        ),
+        bench.Step(
+            "recommendations_one",
+            "recommendations, one customer (rows: queries)",
+            run_recommendations_one,
+            floor=pair_floor,
+            setup=setup_rules,
+        ),
+        bench.Step("churn_backtest", "churn risk backtest", run_backtest, floor=churn_floor),
+    ]
+
+
+def _sql(ctx):
+    return ctx.env["customer.profile"]
+
+
+def run_churn_floor(ctx):
+    profiles = _sql(ctx)
+    query = profiles._sql_over_tables(
+        {},
+        """
+        SELECT o.partner_id, COUNT(*), MAX(o.gap)
+          FROM (SELECT o.partner_id, o.date_order::date - LAG(o.date_order::date) OVER (
+                           PARTITION BY o.partner_id ORDER BY o.date_order) AS gap
+                  FROM (%(orders)s) o) o
+         GROUP BY o.partner_id
+        """,
+        orders=profiles._sql_confirmed_orders([ctx.company.id]),
+    )
+    ctx.env.flush_all()
+    started = time.perf_counter()
+    ctx.cr.execute(query)
+    return time.perf_counter() - started, ctx.cr.rowcount
+
+
+def run_pair_floor(ctx):
+    profiles = _sql(ctx)
+    query = profiles._sql_over_tables(
+        {"a": "sale.order.line", "b": "sale.order.line"},
+        """
+        SELECT COUNT(*)
+          FROM %(a)s a
+          JOIN %(b)s b ON %(b.order_id)s = %(a.order_id)s AND %(b.product_id)s <> %(a.product_id)s
+         WHERE %(a.company_id)s = %(company)s
+        """,
+        company=ctx.company.id,
+    )
+    ctx.env.flush_all()
+    started = time.perf_counter()
+    ctx.cr.execute(query)
+    pairs = ctx.cr.fetchone()[0]
+    return time.perf_counter() - started, pairs
+
+
+def run_churn(ctx):
+    started = time.perf_counter()
+    changed = ctx.env["customer.insight"]._refresh(ctx.company.ids)
+    ctx.env.flush_all()
+    return time.perf_counter() - started, len(changed)
+
+
+def setup_catalogue(ctx):
+    """A catalogue of products and 1 to 3 more lines per confirmed order of
+    the company, committed once per database."""
+    env = ctx.env
+    products = env["product.product"].search([("default_code", "=like", f"{CATALOGUE_CODE}%")])
+    if products:
+        return
+    started = time.perf_counter()
+    categories = env["product.category"].create([{"name": f"Bench Category {n}"} for n in range(6)])
+    products = env["product.product"].create(
+        [
+            {
+                "name": f"Bench Product {n:03d}",
+                "default_code": f"{CATALOGUE_CODE}{n:03d}",
+                "categ_id": categories[n % 6].id,
+                "list_price": 10.0 + n,
+                "type": "consu",
+            }
+            for n in range(CATALOGUE)
+        ]
+    )
+    env.flush_all()
+    ctx.cr.execute("CREATE TEMP TABLE bench_catalogue (n int PRIMARY KEY, product_id int)")
+    ctx.cr.execute(
+        "INSERT INTO bench_catalogue SELECT n - 1, id"
+        " FROM unnest(%s::int[]) WITH ORDINALITY AS p(id, n)",
+        (products.ids,),
+    )
+    ctx.cr.execute("SELECT setseed(0.14)")
+    # one line of each order is copied 1 to 3 times with a catalogue product:
+    # the first drawn with a skew to the popular ones, the next ones among
+    # its neighbours
+    profiles = _sql(ctx)
+    ctx.cr.execute(
+        profiles._sql_over_tables(
+            {"sol": "sale.order.line"},
+            """
+            CREATE TEMP TABLE bench_extra AS
+            SELECT l.id AS line_id, j,
+                   (((FLOOR(%(size)s * POWER(RANDOM(), 2)))::int
+                     + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + (l.order_id %% 3)) END)
+                    %% %(size)s) AS n
+              FROM (SELECT DISTINCT ON (%(sol.order_id)s) %(sol.id)s, %(sol.order_id)s
+                      FROM %(sol)s sol
+                      JOIN (%(orders)s) o ON o.id = %(sol.order_id)s
+                     ORDER BY %(sol.order_id)s, %(sol.id)s) l
+              CROSS JOIN LATERAL generate_series(1, 1 + (l.order_id %% 3)) j
+            """,
+            size=CATALOGUE,
+            orders=profiles._sql_confirmed_orders([ctx.company.id]),
+        )
+    )
+    ctx.cr.execute(
+        ctx.clone_sql(
+            "sale_order_line",
+            {"product_id": "c.product_id", "name": "'Bench Product'"},
+            "src",
+            "FROM bench_extra e JOIN sale_order_line src ON src.id = e.line_id"
+            " JOIN bench_catalogue c ON c.n = e.n",
+        )
+    )
+    lines = ctx.cr.rowcount
+    ctx.cr.execute("DROP TABLE bench_extra, bench_catalogue")
+    ctx.commit()
+    ctx.log(f"insight: {lines} order lines added in {time.perf_counter() - started:.1f}s")
+    ctx.vacuum("sale_order_line")
+
+
+def run_rules(ctx):
+    started = time.perf_counter()
+    count = ctx.env["customer.insight.rule"]._recompute(ctx.company)
+    return time.perf_counter() - started, count
+
+
+def setup_rules(ctx):
+    setup_catalogue(ctx)
+    ctx.env["customer.insight.rule"]._recompute(ctx.company)
+    ctx.commit()
+
+
+def run_recommendations(ctx):
+    started = time.perf_counter()
+    count = ctx.env["customer.insight.recommendation"]._refresh(ctx.company.ids)
+    return time.perf_counter() - started, count
+
+
+def run_recommendations_one(ctx):
+    profiles = _sql(ctx)
+    ctx.cr.execute(
+        profiles._sql_over_tables(
+            {},
+            "SELECT o.partner_id FROM (%(orders)s) o ORDER BY o.id DESC LIMIT 1",
+            orders=profiles._sql_confirmed_orders([ctx.company.id]),
+        )
+    )
+    partner_id = ctx.cr.fetchone()[0]
+    ctx.env.flush_all()
+    before = ctx.cr.sql_log_count
+    started = time.perf_counter()
+    ctx.env["customer.insight.recommendation"]._refresh(ctx.company.ids, [partner_id])
+    return time.perf_counter() - started, ctx.cr.sql_log_count - before
+
+
+def run_backtest(ctx):
+    company = ctx.company
+    as_of = datetime.date.today() - datetime.timedelta(days=company.insight_churn_period)
+    started = time.perf_counter()
+    result = ctx.env["customer.insight"]._backtest(company, as_of)
+    seconds = time.perf_counter() - started
+    ctx.log(f"insight backtest: {result}")
+    return seconds, result["customers"]

@@ -1,0 +1,108 @@
+from odoo import api, fields, models
+
+from .customer_insight import BANDS, NPS_CATEGORIES
+
+FACT_GROUPS = "customer_relationship.group_customer_user"
+
+
+def _profile_fact(field_class, profile_field, **kwargs):
+    def search(records, operator, value):
+        return records._search_customer_fact(profile_field, operator, value)
+
+    search.__name__ = f"_search_customer_{profile_field}"
+    return field_class(
+        compute="_compute_customer_insight", search=search, groups=FACT_GROUPS, **kwargs
+    )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_insight_id = fields.Many2one(
+        "customer.insight",
+        string="Customer Insight",
+        compute="_compute_customer_insight",
+        groups=FACT_GROUPS,
+    )
+    customer_churn_score = _profile_fact(fields.Integer, "churn_score", string="Churn Risk")
+    customer_churn_band = _profile_fact(
+        fields.Selection, "churn_band", selection=BANDS, string="Churn Risk Band"
+    )
+    customer_nps_category = _profile_fact(
+        fields.Selection, "nps_category", selection=NPS_CATEGORIES, string="NPS Category"
+    )
+    customer_churn_explanation = fields.Html(
+        string="Why This Risk",
+        compute="_compute_customer_insight",
+        sanitize=False,
+        groups=FACT_GROUPS,
+    )
+    customer_nps_comment = fields.Text(
+        string="NPS Comment", compute="_compute_customer_insight", groups=FACT_GROUPS
+    )
+    customer_recommendation_ids = fields.Many2many(
+        "customer.insight.recommendation",
+        string="Recommended Products",
+        compute="_compute_customer_recommendations",
+        groups=FACT_GROUPS,
+    )
+    customer_recommended_product_ids = fields.Many2many(
+        "product.product",
+        string="Would Buy",
+        compute="_compute_customer_recommendations",
+        search="_search_customer_recommended_product_ids",
+        groups=FACT_GROUPS,
+        help="Products recommended to the customer by the cross-sell rules, in the current "
+        "company.",
+    )
+
+    @api.depends_context("company")
+    def _compute_customer_insight(self):
+        insights = self.env["customer.insight"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {insight.partner_id.id: insight for insight in insights}
+        empty = self.env["customer.insight"]
+        for partner in self:
+            insight = by_partner.get(partner.commercial_partner_id.id, empty)
+            partner.customer_insight_id = insight
+            partner.customer_churn_score = insight.churn_score
+            partner.customer_churn_band = insight.churn_band
+            partner.customer_nps_category = insight.nps_category
+            partner.customer_churn_explanation = insight.churn_explanation
+            partner.customer_nps_comment = insight.nps_comment
+
+    @api.depends_context("company", "uid")
+    def _compute_customer_recommendations(self):
+        recommendations = self.env["customer.insight.recommendation"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("product_id.active", "=", True),
+            ]
+        )
+        for partner in self:
+            mine = recommendations.filtered(
+                lambda r, p=partner.commercial_partner_id: r.partner_id == p
+            )
+            partner.customer_recommendation_ids = mine
+            partner.customer_recommended_product_ids = mine.product_id
+
+    def _search_customer_recommended_product_ids(self, operator, value):
+        recommendations = self.env["customer.insight.recommendation"]._search(
+            [("product_id", operator, value), ("company_id", "=", self.env.company.id)]
+        )
+        return [
+            (
+                "commercial_partner_id",
+                "in",
+                recommendations.subselect(
+                    self.env["customer.insight.recommendation"]._field_to_sql(
+                        recommendations.table, "partner_id", recommendations
+                    )
+                ),
+            )
+        ]

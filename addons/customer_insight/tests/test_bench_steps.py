@@ -1,0 +1,63 @@
+"""The module's ``make bench`` steps (bench.py) import and declare themselves
+without a database; tools/bench.py runs them. Each step's run is exercised
+here on a small fixture."""
+
+import types
+import unittest
+
+from odoo.tests import tagged
+
+from odoo.addons.customer_relationship.tests.test_bench_steps import DeclaredStep
+
+from .. import bench
+from .common import InsightCommon
+
+
+class TestBenchSteps(unittest.TestCase):
+    def test_declared(self):
+        api = types.SimpleNamespace(Step=DeclaredStep, Floor=DeclaredStep, Measure=None)
+        steps = {step.key: step for step in bench.bench_steps(api)}
+        self.assertEqual(
+            list(steps),
+            [
+                "churn_floor",
+                "pair_floor",
+                "churn_risk",
+                "cross_sell_rules",
+                "recommendations",
+                "recommendations_one",
+                "churn_backtest",
+            ],
+        )
+        self.assertEqual(steps["churn_risk"].options["target"], 3.0)
+        self.assertEqual(steps["cross_sell_rules"].options["target"], 3.0)
+        self.assertIs(steps["cross_sell_rules"].options["floor"], steps["pair_floor"])
+
+
+@tagged("post_install", "-at_install")
+class TestBenchRuns(InsightCommon):
+    def test_runs(self):
+        p = self.products
+        customers = [self._customer(f"Bench {n}") for n in range(3)]
+        self._basket(customers[0], [p["A"], p["B"]], 10)
+        self._basket(customers[1], [p["A"], p["B"]], 40)
+        self._basket(customers[2], [p["A"]], 300)
+        self.company.insight_min_confidence = 0.5
+        ctx = types.SimpleNamespace(
+            env=self.env,
+            cr=self.env.cr,
+            company=self.company,
+            commit=lambda: None,
+            log=lambda message: None,
+            vacuum=lambda *args, **kw: None,
+        )
+        self.assertEqual(bench.run_churn_floor(ctx)[1], 3)
+        # A+B in two orders: A->B and B->A, twice each way
+        self.assertEqual(bench.run_pair_floor(ctx)[1], 4)
+        self.assertEqual(bench.run_churn(ctx)[1], 3)
+        self.assertEqual(bench.run_rules(ctx)[1], 2)
+        # the third customer bought A only: B is recommended
+        self.assertEqual(bench.run_recommendations(ctx)[1], 1)
+        self.assertEqual(bench.run_recommendations_one(ctx)[1], 2)
+        # scored 180 days ago: only the third customer had ordered
+        self.assertEqual(bench.run_backtest(ctx)[1], 1)
