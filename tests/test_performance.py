@@ -70,7 +70,7 @@ class TestListQueries(CustomerCommon):
         return self.cr.sql_log_count - before
 
     #: queries of the core's list, whatever the number of rows
-    LIST_QUERIES = 10
+    LIST_QUERIES = 8
 
     @users("cr_user")
     def test_list_queries_constant(self):

@@ -19,10 +19,10 @@ from .common import LifecycleCommon
 # RFM segments, the one statement matching the rules' facts (the passes are
 # planned from it), the new customers' first stays, and the move (history
 # closed, history rows, states).
-QUERIES = 17
+QUERIES = 15
 # Queries of the evaluation after an order of one customer moving to Active:
 # the same statements, scoped to that customer, the rules being cached.
-EVENT_QUERIES = 12
+EVENT_QUERIES = 10
 
 
 @tagged("post_install", "-at_install")
