@@ -1,0 +1,2 @@
+from . import test_complaint
+from . import test_customer_facts
