@@ -65,9 +65,7 @@ class CustomerComplaintCompensation(models.Model):
     approver_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False)
     date = fields.Date(string="Granted On", readonly=True, copy=False, index=True)
     move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
-    order_id = fields.Many2one(
-        "sale.order", string="Replacement Order", readonly=True, copy=False
-    )
+    order_id = fields.Many2one("sale.order", string="Replacement Order", readonly=True, copy=False)
 
     _sql_constraints = [
         ("amount_positive", "CHECK (amount >= 0)", "A compensation cannot be negative."),
@@ -101,15 +99,18 @@ class CustomerComplaintCompensation(models.Model):
         self.ensure_one()
         ticket = self.ticket_id
         lines = ticket.complaint_order_id.order_line.filtered(
-            lambda line: line.product_id
-            and (not ticket.complaint_product_ids or line.product_id in ticket.complaint_product_ids)
+            lambda line: (
+                line.product_id
+                and (
+                    not ticket.complaint_product_ids
+                    or line.product_id in ticket.complaint_product_ids
+                )
+            )
         )
         return [(line.product_id, line.product_uom_qty) for line in lines]
 
     def _replacement_lines_amount(self):
-        return [
-            product.lst_price * quantity for product, quantity in self._replacement_products()
-        ]
+        return [product.lst_price * quantity for product, quantity in self._replacement_products()]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -147,9 +148,7 @@ class CustomerComplaintCompensation(models.Model):
 
     def _check_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                self.env._("Only helpdesk managers approve or refuse compensations.")
-            )
+            raise AccessError(self.env._("Only helpdesk managers approve or refuse compensations."))
         self.check_access("write")
 
     def action_submit(self):
@@ -300,9 +299,7 @@ class CustomerComplaintCompensation(models.Model):
         self.ensure_one()
         products = self._replacement_products()
         if not products:
-            raise UserError(
-                self.env._("A replacement needs the order concerned and its products.")
-            )
+            raise UserError(self.env._("A replacement needs the order concerned and its products."))
         order = self.ticket_id.complaint_order_id
         return self.env["sale.order"].create(
             {

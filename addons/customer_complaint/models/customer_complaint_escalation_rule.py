@@ -62,8 +62,9 @@ class CustomerComplaintEscalationRule(models.Model):
         for rule in self:
             if rule.recipients == "users" and not rule.user_ids:
                 raise ValidationError(
-                    self.env._("Escalation level %(level)s: choose the users to notify.",
-                               level=rule.level)
+                    self.env._(
+                        "Escalation level %(level)s: choose the users to notify.", level=rule.level
+                    )
                 )
             if rule.hours < 0 or rule.level <= 0:
                 raise ValidationError(

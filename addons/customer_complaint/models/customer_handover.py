@@ -60,9 +60,7 @@ class CustomerHandoverLine(models.Model):
 class CustomerHandoverWizard(models.TransientModel):
     _inherit = "customer.handover.wizard"
 
-    complaint_count = fields.Integer(
-        string="Open Complaints", compute="_compute_complaint_count"
-    )
+    complaint_count = fields.Integer(string="Open Complaints", compute="_compute_complaint_count")
 
     @api.depends("line_ids.complaint_count")
     def _compute_complaint_count(self):

@@ -519,9 +519,7 @@ class HelpdeskTicket(models.Model):
         before = self._complaint_fact_keys() if FACT_FIELDS.intersection(vals) else None
         stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
         closing = self.filtered(lambda t: t.is_complaint and not t.stage_id.closed)
-        responding = self.filtered(
-            lambda t: t.is_complaint and not t.complaint_first_response_date
-        )
+        responding = self.filtered(lambda t: t.is_complaint and not t.complaint_first_response_date)
         result = super().write(vals)
         if vals.get("stage_id"):
             now = fields.Datetime.now()
@@ -623,9 +621,7 @@ class HelpdeskTicket(models.Model):
         result = super()._compute_rating_last_value()
         rated = self.filtered(lambda t: t.is_complaint and t.rating_last_value)
         if rated:
-            pending = self.env.cr.precommit.data.setdefault(
-                "customer_complaint.rated", set()
-            )
+            pending = self.env.cr.precommit.data.setdefault("customer_complaint.rated", set())
             if not pending:
                 self.env.cr.precommit.add(self._complaint_rated_after_flush)
             pending.update(rated.ids)
@@ -636,12 +632,16 @@ class HelpdeskTicket(models.Model):
         facts (average satisfaction) queued for a refresh."""
         ticket_ids = self.env.cr.precommit.data.pop("customer_complaint.rated", set())
         tickets = self.sudo().browse(sorted(ticket_ids)).exists()
-        ratings = self.env["rating.rating"].sudo().search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", tickets.ids),
-                ("consumed", "=", True),
-            ]
+        ratings = (
+            self.env["rating.rating"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", tickets.ids),
+                    ("consumed", "=", True),
+                ]
+            )
         )
         self.env["customer.event"].sudo()._add_events(
             [

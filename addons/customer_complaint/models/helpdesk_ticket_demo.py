@@ -36,9 +36,7 @@ class HelpdeskTicket(models.Model):
         in_progress = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         now = fields.Datetime.now()
         tickets = self.browse()
-        for index, (severity, category, cause, days, closed, _rating) in enumerate(
-            DEMO_COMPLAINTS
-        ):
+        for index, (severity, category, cause, days, closed, _rating) in enumerate(DEMO_COMPLAINTS):
             order = orders[index % len(orders)]
             ticket = self.with_company(company).create(
                 {
