@@ -347,14 +347,20 @@ class HelpdeskTicket(models.Model):
         each batch committed: a run stopped midway resumes where it was, and
         a complaint reaches each level once."""
         total = 0
-        while True:
-            tickets = self._complaint_lock_due(batch_size)
-            if not tickets:
-                break
-            total += tickets._escalate_complaints()
+        while (escalated := self._escalate_next_batch(batch_size)) is not None:
+            total += escalated
             if not getattr(threading.current_thread(), "testing", False):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return total
+
+    @api.model
+    def _escalate_next_batch(self, batch_size=ESCALATION_BATCH):
+        """Escalate the next batch of complaints due (locked); the number
+        of escalations, or None when none is due."""
+        tickets = self._complaint_lock_due(batch_size)
+        if not tickets:
+            return None
+        return tickets._escalate_complaints()
 
     @api.model
     def _complaint_lock_due(self, limit, now=None):

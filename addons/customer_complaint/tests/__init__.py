@@ -1,2 +1,3 @@
 from . import test_complaint
 from . import test_customer_facts
+from . import test_bench_steps
