@@ -34,6 +34,7 @@
         "views/customer_profile_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_complaint_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/customer_complaint_demo.xml",

@@ -113,6 +113,14 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="Set when the complaint is closed: resolved within its resolution deadline.",
     )
+    complaint_sla_rate = fields.Float(
+        string="SLA Compliance (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="100 for a complaint closed within its resolution deadline, 0 otherwise: "
+        "its average is the SLA compliance rate.",
+    )
     complaint_escalation_level = fields.Integer(
         string="Escalation Level", readonly=True, copy=False, default=0
     )
@@ -558,6 +566,7 @@ class HelpdeskTicket(models.Model):
             )
             deadline = ticket.complaint_resolution_deadline
             ticket.complaint_sla_met = bool(deadline) and now <= deadline
+            ticket.complaint_sla_rate = 100.0 if ticket.complaint_sla_met else 0.0
         self.env["customer.event"].sudo()._add_events(
             [
                 {

@@ -73,6 +73,7 @@ class TestComplaintData(ComplaintCommon):
             complaint.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         self.assertEqual(complaint.complaint_resolution_hours, 17.0)
         self.assertFalse(complaint.complaint_sla_met)
+        self.assertEqual(complaint.complaint_sla_rate, 0)
         self.assertEqual(complaint.complaint_sla_state, "breached")
         self.assertFalse(complaint.complaint_escalation_due)
 
