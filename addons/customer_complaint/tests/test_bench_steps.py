@@ -55,7 +55,9 @@ class TestBenchRuns(ComplaintCommon):
             [("company_id", "=", self.company.id), ("is_complaint", "=", True)]
         )
         self.assertEqual(len(complaints), 20)
-        self.assertEqual(set(complaints.commercial_partner_id.ids), {self.customer.id, self.other_customer.id})
+        self.assertEqual(
+            set(complaints.commercial_partner_id.ids), {self.customer.id, self.other_customer.id}
+        )
         savepoint = self.env.cr.savepoint()
         seconds, rows = bench.run_floor(ctx)
         self.assertGreaterEqual(seconds, 0)
