@@ -144,6 +144,15 @@ class HelpdeskTicket(models.Model):
     )
     complaint_currency_id = fields.Many2one(related="company_id.currency_id")
 
+    @api.depends("complaint_compensation_ids.cost", "complaint_compensation_ids.state")
+    def _compute_complaint_compensation_cost(self):
+        for ticket in self:
+            ticket.complaint_compensation_cost = sum(
+                ticket.complaint_compensation_ids.filtered(
+                    lambda compensation: compensation.state == "done"
+                ).mapped("cost")
+            )
+
     # ------------------------------------------------------------------
     # Order and products: the customer's own
     # ------------------------------------------------------------------

@@ -171,6 +171,7 @@ class TestCompensation(ComplaintCommon):
         compensation.action_submit()
         self.assertEqual(compensation.state, "done")
         self.assertEqual(compensation.cost, 40)
+        self.assertEqual(complaint.complaint_compensation_cost, 40)
         ledger = self.env["customer.value.line"].search(
             [("partner_id", "=", self.customer.id), ("source", "=", "complaint_compensation")]
         )
