@@ -1,0 +1,95 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .complaint_data import SEVERITIES
+
+
+class CustomerProfile(models.Model):
+    """Complaint facts of a customer, refreshed with the other facts (the
+    core's facts queue): lifecycle rules and segments can use them."""
+
+    _inherit = "customer.profile"
+
+    complaint_open_count = fields.Integer(
+        string="Open Complaints", readonly=True, default=0, aggregator="sum"
+    )
+    complaint_open_severity = fields.Selection(
+        SEVERITIES,
+        string="Highest Open Severity",
+        readonly=True,
+        help="The highest severity of the customer's open complaints.",
+    )
+    complaint_year_count = fields.Integer(
+        string="Complaints (12 months)",
+        readonly=True,
+        default=0,
+        help="Complaints received in the last twelve months.",
+    )
+    complaint_csat = fields.Float(
+        string="Average CSAT",
+        readonly=True,
+        digits=(3, 2),
+        aggregator="avg",
+        help="Average satisfaction rating of the customer's complaints (1 to 5), "
+        "0 when none was rated.",
+    )
+
+    @api.model
+    def _on_facts_changed(self, keys):
+        # written before the other subscribers run (the lifecycle rules read
+        # them), whatever the order of the modules
+        if keys:
+            self._write_complaint_facts(keys)
+        return super()._on_facts_changed(keys)
+
+    @api.model
+    def _write_complaint_facts(self, keys):
+        """Store the complaint facts of the (customer, company) pairs
+        ``keys`` in one UPDATE of the rows that differ."""
+        partner_ids = sorted({partner for partner, _company in keys})
+        company_ids = sorted({company for _partner, company in keys})
+        severity_of = SQL(" ").join(
+            SQL("WHEN %s THEN %s", rank, key)
+            for rank, (key, _label) in enumerate(SEVERITIES, start=1)
+        )
+        tickets = self.env["helpdesk.ticket"]
+        tickets.flush_model()
+        self.env["helpdesk.ticket.stage"].flush_model(["closed"])
+        query = self._sql_over_tables(
+            {"p": "customer.profile", "p2": "customer.profile"},
+            """
+            UPDATE %(p)s p
+               SET %(p:complaint_open_count)s = COALESCE(f.open_count, 0),
+                   %(p:complaint_open_severity)s = CASE f.open_rank %(severity_of)s END,
+                   %(p:complaint_year_count)s = COALESCE(f.year_count, 0),
+                   %(p:complaint_csat)s = COALESCE(ROUND(f.csat::numeric, 2), 0)
+              FROM %(p2)s p2
+              LEFT JOIN (%(facts)s) f
+                ON f.partner_id = %(p2.partner_id)s AND f.company_id = %(p2.company_id)s
+             WHERE %(p.id)s = %(p2.id)s
+               AND %(p2.partner_id)s = ANY(%(partners)s)
+               AND %(p2.company_id)s = ANY(%(companies)s)
+               AND (%(p2.complaint_open_count)s IS DISTINCT FROM COALESCE(f.open_count, 0)
+                    OR %(p2.complaint_open_severity)s
+                       IS DISTINCT FROM (CASE f.open_rank %(severity_of)s END)
+                    OR %(p2.complaint_year_count)s IS DISTINCT FROM COALESCE(f.year_count, 0)
+                    OR %(p2.complaint_csat)s
+                       IS DISTINCT FROM COALESCE(ROUND(f.csat::numeric, 2), 0))
+            RETURNING %(p.id)s
+            """,
+            severity_of=severity_of,
+            facts=tickets._complaint_facts_query(partner_ids, tickets._complaint_since()),
+            partners=partner_ids,
+            companies=company_ids,
+        )
+        rows = self.env.execute_query(query)
+        if rows:
+            self.invalidate_model(
+                [
+                    "complaint_open_count",
+                    "complaint_open_severity",
+                    "complaint_year_count",
+                    "complaint_csat",
+                ]
+            )
+        return len(rows)

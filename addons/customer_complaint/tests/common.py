@@ -1,0 +1,124 @@
+from datetime import datetime
+
+from odoo import Command
+
+from odoo.addons.customer_relationship.tests.common import CustomerCommon
+
+# a Friday, 15:00 UTC: two working hours left in the week
+FRIDAY = datetime(2026, 1, 9, 15, 0)
+
+
+class ComplaintCommon(CustomerCommon):
+    """A helpdesk team working Monday to Friday, 9:00 to 17:00 UTC, the
+    complaint type, SLAs and an escalation matrix in the test company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Nine to five (UTC)",
+                "tz": "UTC",
+                "company_id": cls.company.id,
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9,
+                            "hour_to": 17,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        cls.agent = cls._user(
+            "complaint_agent",
+            "helpdesk_mgmt.group_helpdesk_user",
+            "sales_team.group_sale_salesman",
+        )
+        cls.manager = cls._user(
+            "complaint_manager",
+            "helpdesk_mgmt.group_helpdesk_manager",
+            "sales_team.group_sale_salesman",
+        )
+        cls.leader = cls._user("complaint_leader", "helpdesk_mgmt.group_helpdesk_user")
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Complaint desk",
+                "company_id": cls.company.id,
+                "resource_calendar_id": cls.calendar.id,
+                "user_id": cls.leader.id,
+                "user_ids": [Command.set((cls.agent | cls.leader | cls.manager).ids)],
+            }
+        )
+        cls.complaint_type = cls.env.ref("customer_complaint.ticket_type_complaint")
+        cls.category = cls.env.ref("customer_complaint.category_product_quality")
+        cls.sla = cls.env["customer.complaint.sla"].create(
+            {
+                "name": "High",
+                "company_id": cls.company.id,
+                "severity": "high",
+                "response_hours": 4,
+                "resolution_hours": 16,
+                "warning_hours": 2,
+            }
+        )
+        cls.env["customer.complaint.sla"].create(
+            {
+                "name": "Critical",
+                "company_id": cls.company.id,
+                "severity": "critical",
+                "response_hours": 1,
+                "resolution_hours": 8,
+                "warning_hours": 2,
+            }
+        )
+        rules = cls.env["customer.complaint.escalation.rule"]
+        for level, timing, hours, recipients in (
+            (1, "before", 4, "team_leader"),
+            (2, "after", 0, "managers"),
+            (3, "after", 8, "managers"),
+        ):
+            rules.create(
+                {
+                    "company_id": cls.company.id,
+                    "severity": "high",
+                    "level": level,
+                    "deadline": "resolution",
+                    "timing": timing,
+                    "hours": hours,
+                    "recipients": recipients,
+                }
+            )
+        cls.customer = cls._customer("Wang Wei")
+        cls.order = cls._order(cls.customer, 300)
+        cls.other_customer = cls._customer("Li Na")
+        cls.other_order = cls._order(cls.other_customer, 200)
+
+    @classmethod
+    def _complaint(cls, partner=None, order=None, severity="high", date=FRIDAY, **vals):
+        partner = partner or cls.customer
+        return (
+            cls.env["helpdesk.ticket"]
+            .with_company(cls.company)
+            .create(
+                {
+                    "name": "Broken teapot",
+                    "description": "It arrived broken.",
+                    "partner_id": partner.id,
+                    "company_id": cls.company.id,
+                    "team_id": cls.team.id,
+                    "user_id": cls.agent.id,
+                    "type_id": cls.complaint_type.id,
+                    "complaint_severity": severity,
+                    "complaint_category_id": cls.category.id,
+                    "complaint_date": date,
+                    "complaint_order_id": (order.id if order else False),
+                    **vals,
+                }
+            )
+        )
