@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from psycopg2.errors import UniqueViolation
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
