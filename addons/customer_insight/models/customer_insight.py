@@ -191,36 +191,18 @@ class CustomerInsight(models.Model):
         """SELECT of the last NPS answer of each customer and company: ``id``,
         ``partner_id``, ``company_id``, ``score``, ``category``."""
         profiles = self.env["customer.profile"]
-        conditions = [
-            SQL(
-                "%s IS NOT NULL",
-                profiles._sql_column("survey.user_input", "insight_nps_category", "a"),
-            )
-        ]
-        if company_ids is not None:
-            conditions.append(
-                SQL(
-                    "%s = ANY(%s)",
-                    profiles._sql_column("survey.user_input", "insight_company_id", "a"),
-                    company_ids,
-                )
-            )
-        if partner_ids is not None:
-            conditions.append(
-                SQL(
-                    "%s = ANY(%s)",
-                    profiles._sql_column("survey.user_input", "insight_partner_id", "a"),
-                    partner_ids,
-                )
-            )
-        if before is not None:
-            conditions.append(
-                SQL(
-                    "%s < %s",
-                    profiles._sql_column("survey.user_input", "end_datetime", "a"),
-                    before,
-                )
-            )
+
+        def column(name):
+            return profiles._sql_column("survey.user_input", name, "a")
+
+        conditions = [SQL("%s IS NOT NULL", column("insight_nps_category"))]
+        for name, template, value in (
+            ("insight_company_id", "%s = ANY(%s)", company_ids),
+            ("insight_partner_id", "%s = ANY(%s)", partner_ids),
+            ("end_datetime", "%s < %s", before),
+        ):
+            if value is not None:
+                conditions.append(SQL(template, column(name), value))
         return profiles._sql_over_tables(
             {"a": "survey.user_input"},
             """
