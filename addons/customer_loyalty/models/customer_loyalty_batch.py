@@ -32,6 +32,11 @@ class CustomerLoyaltyBatch(models.Model):
     bonus_points = fields.Float(string="Tier Bonus")
     points = fields.Float(string="Points Earned")
     expired_points = fields.Float(readonly=True)
+    base_booked = fields.Boolean(
+        readonly=True,
+        help="The membership added the points of the order to the card (not only the "
+        "tier bonus): the order's transaction left them out.",
+    )
     state = fields.Selection(
         [("active", "Active"), ("cancelled", "Cancelled"), ("expired", "Expired")],
         required=True,
@@ -49,17 +54,23 @@ class CustomerLoyaltyBatch(models.Model):
         ("points_positive", "CHECK (points >= 0)", "A batch cannot hold negative points."),
     ]
 
-    def _book_bonus(self):
-        """Add (an active batch) or remove (a cancelled one) the tier bonus
-        of these batches on their cards, with a row in the points history."""
+    def _book_points(self):
+        """Add (an active batch) or remove (a cancelled one) on their cards
+        the points these batches put there: the tier bonus, and the points of
+        the order when its transaction left them out (``base_booked``), with
+        a row in the points history for the bonus (the order's own rows
+        stand for its points)."""
         history = []
-        for batch in self.filtered(lambda b: b.bonus_points):
+        per_card = {}
+        for batch in self.filtered(lambda b: b.bonus_points or b.base_booked):
             sign = 1 if batch.state == "active" else -1
-            card = batch.card_id.sudo()
-            card.points += sign * batch.bonus_points
+            amount = sign * (batch.points if batch.base_booked else batch.bonus_points)
+            per_card[batch.card_id.id] = per_card.get(batch.card_id.id, 0.0) + amount
+            if not batch.bonus_points:
+                continue
             history.append(
                 {
-                    "card_id": card.id,
+                    "card_id": batch.card_id.id,
                     "customer_batch_id": batch.id,
                     "customer_kind": "bonus",
                     "order_model": "sale.order",
@@ -79,7 +90,37 @@ class CustomerLoyaltyBatch(models.Model):
                     ),
                 }
             )
+        self._add_to_cards(per_card)
         self.env["loyalty.history"].sudo().create(history)
+
+    @api.model
+    def _add_to_cards(self, per_card, floor=None):
+        """Add ``{card id: points}`` to the cards in one statement (a balance
+        not below ``floor`` when given)."""
+        per_card = {card: points for card, points in per_card.items() if points}
+        if not per_card:
+            return
+        self.env["loyalty.card"].flush_model(["points"])
+        self.env.execute_query(
+            self.env["customer.profile"]._sql_over_tables(
+                {"c": "loyalty.card"},
+                """
+                UPDATE %(c)s c
+                   SET %(c:points)s = greatest(coalesce(%(c.points)s, 0) + v.amount, %(floor)s),
+                       write_uid = %(uid)s, write_date = now() at time zone 'utc'
+                  FROM (SELECT unnest(%(ids)s) AS id, unnest(%(amounts)s) AS amount) v
+                 WHERE %(c.id)s = v.id
+                """,
+                ids=list(per_card),
+                amounts=list(per_card.values()),
+                floor=floor,
+                uid=self.env.uid,
+            )
+        )
+        self.env["loyalty.card"].browse(per_card).invalidate_recordset(["points"])
+        self.env["customer.loyalty.member"].invalidate_model(
+            ["points", "points_to_next_tier", "next_expiry_points"]
+        )
 
     @api.model
     def _expire(self, programs):
@@ -122,18 +163,7 @@ class CustomerLoyaltyBatch(models.Model):
             if amount > 0:
                 per_card[card_id] = per_card.get(card_id, 0.0) + amount
         if per_card:
-            self.env.execute_query(
-                profiles._sql_over_tables(
-                    {"c": "loyalty.card"},
-                    """
-                    UPDATE %(c)s c SET %(c:points)s = greatest(%(c.points)s - v.amount, 0)
-                      FROM (SELECT unnest(%(ids)s) AS id, unnest(%(amounts)s) AS amount) v
-                     WHERE %(c.id)s = v.id
-                    """,
-                    ids=list(per_card),
-                    amounts=list(per_card.values()),
-                )
-            )
+            self._add_to_cards({card: -amount for card, amount in per_card.items()}, floor=0)
             # the card's balance and what is computed from it (members, partners)
             self.env.invalidate_all()
             self.env["loyalty.history"].sudo().create(

@@ -268,13 +268,14 @@ class CustomerLoyaltyMember(models.Model):
                     "b": "customer.loyalty.batch",
                     "p": "loyalty.program",
                     "t": "customer.loyalty.tier",
+                    "e": "sale.order.coupon.points",
                 },
                 """
                 INSERT INTO %(b)s (%(b:card_id)s, %(b:member_id)s, %(b:program_id)s,
                        %(b:partner_id)s, %(b:company_id)s, %(b:order_id)s, %(b:kind)s,
                        %(b:date)s, %(b:expiry_date)s, %(b:base_points)s, %(b:bonus_points)s,
                        %(b:points)s, %(b:multiplier)s, %(b:state)s, %(b:reminder_sent)s,
-                       create_uid, create_date, write_uid, write_date)
+                       %(b:base_booked)s, create_uid, create_date, write_uid, write_date)
                 SELECT %(m.card_id)s, %(m.id)s, %(m.program_id)s, %(m.partner_id)s,
                        %(m.company_id)s, o.id, 'order', o.date_order::date,
                        CASE WHEN %(p.customer_points_validity_months)s > 0
@@ -282,6 +283,9 @@ class CustomerLoyaltyMember(models.Model):
                                     months => %(p.customer_points_validity_months)s))::date
                        END,
                        h.issued, h.bonus, h.issued + h.bonus, h.multiplier, 'active', false,
+                       EXISTS (SELECT FROM %(e)s e
+                                WHERE %(e.order_id)s = o.id AND %(e.coupon_id)s = %(m.card_id)s
+                                  AND %(e.customer_deferred)s),
                        %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc'
                   FROM %(m)s m
                   JOIN %(p)s p ON %(p.id)s = %(m.program_id)s
@@ -309,19 +313,48 @@ class CustomerLoyaltyMember(models.Model):
                 scope=self._member_scope("m", programs),
             )
         )
+        # a re-confirmed order books again what its new confirmation left
+        # out of the card (``deferred``)
         switched = self.env.execute_query(
             profiles._sql_over_tables(
-                {"m": self._name, "b": "customer.loyalty.batch", "so": "sale.order"},
+                {
+                    "m": self._name,
+                    "b": "customer.loyalty.batch",
+                    "so": "sale.order",
+                    "e": "sale.order.coupon.points",
+                },
                 """
+                WITH switching AS (
+                    SELECT %(b.id)s AS id, %(b.state)s = 'active' AS cancelling,
+                           %(b.multiplier)s AS multiplier,
+                           (SELECT sum(%(e.points)s) FROM %(e)s e
+                             WHERE %(e.order_id)s = %(b.order_id)s
+                               AND %(e.coupon_id)s = %(b.card_id)s
+                               AND %(e.customer_deferred)s) AS deferred
+                      FROM %(b)s b
+                      JOIN %(m)s m ON %(m.id)s = %(b.member_id)s
+                      JOIN %(so)s so ON %(so.id)s = %(b.order_id)s
+                     WHERE %(scope)s
+                       AND ((%(b.state)s = 'active' AND %(so.state)s != 'sale')
+                            OR (%(b.state)s = 'cancelled' AND %(so.state)s = 'sale'))
+                ), renewed AS (
+                    SELECT id, cancelling, deferred,
+                           round((deferred * (multiplier - 1))::numeric, 2) AS bonus
+                      FROM switching
+                )
                 UPDATE %(b)s b
-                   SET %(b:state)s = CASE WHEN %(b.state)s = 'active' THEN 'cancelled'
-                                          ELSE 'active' END,
+                   SET %(b:state)s = CASE WHEN r.cancelling THEN 'cancelled' ELSE 'active' END,
+                       %(b:base_booked)s = CASE WHEN r.cancelling THEN %(b.base_booked)s
+                                                ELSE r.deferred IS NOT NULL END,
+                       %(b:base_points)s = CASE WHEN r.cancelling OR r.deferred IS NULL
+                                                THEN %(b.base_points)s ELSE r.deferred END,
+                       %(b:bonus_points)s = CASE WHEN r.cancelling OR r.deferred IS NULL
+                                                 THEN %(b.bonus_points)s ELSE r.bonus END,
+                       %(b:points)s = CASE WHEN r.cancelling OR r.deferred IS NULL
+                                           THEN %(b.points)s ELSE r.deferred + r.bonus END,
                        write_date = now() at time zone 'utc'
-                  FROM %(m)s m, %(so)s so
-                 WHERE %(m.id)s = %(b.member_id)s AND %(so.id)s = %(b.order_id)s
-                   AND %(scope)s
-                   AND ((%(b.state)s = 'active' AND %(so.state)s != 'sale')
-                        OR (%(b.state)s = 'cancelled' AND %(so.state)s = 'sale'))
+                  FROM renewed r
+                 WHERE %(b.id)s = r.id
                 RETURNING %(b.id)s
                 """,
                 scope=self._member_scope("m", programs),
@@ -331,7 +364,7 @@ class CustomerLoyaltyMember(models.Model):
         batches.invalidate_model()
         new = batches.browse([row[0] for row in inserted])
         changed = batches.browse([row[0] for row in switched])
-        (new | changed)._book_bonus()
+        (new | changed)._book_points()
         return new | changed
 
     # ------------------------------------------------------------------

@@ -1,8 +1,47 @@
-from odoo import models
+from odoo import fields, models
+
+
+class SaleOrderCouponPoints(models.Model):
+    _inherit = "sale.order.coupon.points"
+
+    customer_deferred = fields.Boolean(
+        string="Added After the Commit",
+        readonly=True,
+        help="The points go to a member's card after the order's commit, with the "
+        "tier bonus, rather than in the order's transaction.",
+    )
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    def _get_point_changes(self):
+        """The points these orders earn on a member's card are left out: the
+        membership adds them after the commit, with the tier bonus
+        (``customer.loyalty.batch``), so that the order's transaction does not
+        update the card that every order of the member shares. Points spent on
+        rewards stay in: a redemption checks and debits the balance in the
+        same transaction. At confirmation the entries left out are marked (the
+        order's own rows); at cancellation the marked ones are left out, since
+        the membership takes back what it added."""
+        changes = super()._get_point_changes()
+        entries = self.coupon_point_ids
+        if not entries:
+            return changes
+        cancelled = entries.filtered(lambda e: e.order_id.state == "cancel")
+        confirming = entries - cancelled
+        members = (
+            self.env["customer.loyalty.member"]
+            .sudo()
+            .search([("card_id", "in", confirming.coupon_id.ids)])
+        )
+        deferred = confirming.filtered(lambda e: e.coupon_id in members.card_id)
+        deferred.filtered(lambda e: not e.customer_deferred).sudo().write(
+            {"customer_deferred": True}
+        )
+        for entry in deferred | cancelled.filtered("customer_deferred"):
+            changes[entry.coupon_id] -= entry.points
+        return {coupon: change for coupon, change in changes.items() if change}
 
     def _get_claimable_rewards(self, forced_coupons=None):
         """Rewards reserved to tiers are claimable by members of that tier or

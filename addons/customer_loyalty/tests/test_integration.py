@@ -139,13 +139,14 @@ class TestTwoWorkers(LoyaltyCommon):
                 bonus_rows = cr_2.fetchone()[0]
                 self.assertLessEqual(bonus_rows, 1)
                 cr_2.execute(
-                    "SELECT bonus_points FROM customer_loyalty_batch WHERE order_id = %s",
+                    "SELECT points, base_booked FROM customer_loyalty_batch WHERE order_id = %s",
                     [order_id],
                 )
-                bonus = cr_2.fetchone()[0]
+                batch_points, base_booked = cr_2.fetchone()
+                self.assertTrue(base_booked)
                 cr_2.execute("SELECT points FROM loyalty_card WHERE id = %s", [card_id])
                 order_points = cr_2.fetchone()[0] - points_before
-                self.assertEqual(order_points, bonus)
+                self.assertEqual(order_points, batch_points)
         finally:
             with self.registry.cursor() as cleanup:
                 env = api.Environment(cleanup, SUPERUSER_ID, {})

@@ -11,9 +11,10 @@ from odoo.addons.customer_relationship.tests.common import captured_queries, wri
 
 from .common import LoyaltyCommon
 
-# queries of recording one order's points after its commit (batches, bonus,
-# qualification, upgrade check, tier fact), whatever the number of members
-AWARD_QUERIES = 14
+# queries of recording one order's points after its commit (batches, the
+# points and bonus on the card, qualification, upgrade check, tier fact),
+# whatever the number of members
+AWARD_QUERIES = 15
 
 
 class TestEnrolment(LoyaltyCommon):
@@ -129,7 +130,8 @@ class TestEarning(LoyaltyCommon):
 
     def test_order_transaction_writes_no_membership_row(self):
         """Confirming a member's order writes none of the membership's rows
-        (nor the customer facts): they follow after the commit."""
+        (nor the customer facts, nor the card every order of the member
+        shares): they follow after the commit."""
         member = self._member("Hot Path Luo", tier=self.gold)
         order = self._order(member.partner_id, 100, confirm=False)
         self.env.flush_all()
@@ -144,8 +146,20 @@ class TestEarning(LoyaltyCommon):
             "customer_profile",
         ):
             self.assertNotIn(table, written)
+        self.assertNotIn("UPDATE", written.get("loyalty_card", set()))
+        self.assertEqual(member.card_id.points, 0)
         self._refreshed(member)
         self.assertEqual(member.batch_ids.points, 150)
+        self.assertEqual(member.card_id.points, 150)
+        # cancelling: neither does the order's transaction take the points back
+        self.env.flush_all()
+        with captured_queries() as queries:
+            order._action_cancel()
+            self.env.flush_all()
+        self.assertNotIn("UPDATE", written_tables(queries).get("loyalty_card", set()))
+        self.assertEqual(member.card_id.points, 150)
+        self._refreshed(member)
+        self.assertEqual(member.card_id.points, 0)
 
     def test_award_key_is_in_the_database(self):
         member = self._member("Key Wu")
