@@ -7,7 +7,8 @@ member's tier): parallel confirmations would collide on that row and fail
 with serialization errors. So the order's transaction only appends one row
 here per touched (customer, company) pair, and triggers the cron
 ``ir_cron_customer_profile_queue`` once (one trigger row; the cron's worker
-is woken by a notification at the commit). Nothing else: no job record, no
+is woken by a notification at the commit) unless a drainer of the company is
+at work and bound to see the row (below). Nothing else: no job record, no
 row another order also writes.
 
 The cron drains each company's queue in short transactions of their own
@@ -20,14 +21,27 @@ many orders cost one set-based refresh instead of one each, off the
 requests' workers. With the bridge ``customer_relationship_queue`` (a job
 queue runs the suite's work), the cron hands each company to a job instead
 (``customer.work._defer``, one pending job per company on the channel
-``root.customer_relationship.facts``), which refreshes one batch the same
-way (``_drain_company_job``) and defers itself again when rows remain: the
-job record is written by the cron, never by the order. Each batch runs in
+``root.customer_relationship.facts``), which drains the company the same
+way for at most ``JOB_DRAIN_SECONDS`` (``_drain_company_job``) and defers
+itself again when rows remain: the job record is written by the cron, never
+by the order. Each batch runs in
 READ COMMITTED under a transaction-level advisory lock per customer, so any
 other refresh of the same customer waits instead of failing, and it retries
 the conflicts that remain. One drainer per company at a time (a
 non-blocking advisory lock). Rows left behind (a worker stopped mid-batch)
 are refreshed at the cron's next run (every minute).
+
+Under load a drainer is nearly always at work, and waking the cron at every
+commit would cost more than the refresh itself. So an order's transaction
+does not trigger the cron while a drainer of the company holds its queue
+lock. What makes this safe is the company's gate, a second advisory lock:
+the order takes it shared (until its commit) before it looks for a drainer;
+a drainer stops only once it could take the gate exclusively without waiting
+(no such order in flight), then releases the queue lock, and only then looks
+at the queue one last time before opening the gate. An order that saw the
+drainer at work is therefore committed before that last look; an order that
+comes later finds no drainer and triggers the cron. A drainer whose time is
+up stops without the gate and has another run deferred.
 """
 
 import logging
@@ -47,6 +61,10 @@ _logger = logging.getLogger(__name__)
 CRON_XMLID = "customer_relationship.ir_cron_customer_profile_queue"
 # key of cr.precommit.data: the transaction already triggered the cron
 TRIGGERED_KEY = "customer_relationship.profile_queue_triggered"
+# key of cr.precommit.data: the companies whose gate the transaction holds
+GATED_KEY = "customer_relationship.profile_queue_gated"
+# how long a job drains its company before handing over to its next job
+JOB_DRAIN_SECONDS = 30.0
 RETRYABLE = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED}
 MAX_TRIES = 5
 # pairs refreshed per transaction
@@ -121,9 +139,49 @@ class CustomerProfileQueue(models.Model):
             )
         )
         data = self.env.cr.precommit.data
-        if not data.get(TRIGGERED_KEY):
-            data[TRIGGERED_KEY] = True
-            self.env.ref(CRON_XMLID)._trigger()
+        gated = data.setdefault(GATED_KEY, set())
+        new_companies = sorted(set(company_ids) - gated)
+        if not new_companies or data.get(TRIGGERED_KEY):
+            return
+        gated.update(new_companies)
+        if self._drainers_at_work(new_companies):
+            return
+        data[TRIGGERED_KEY] = True
+        self.env.ref(CRON_XMLID)._trigger()
+
+    @api.model
+    def _drainers_at_work(self, company_ids):
+        """Take the gate of ``company_ids`` shared, until the end of the
+        transaction; then whether each of them has a drainer at work (holding
+        its queue lock), which will look at the queue after this transaction
+        commits."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock_shared(%s, c) FROM unnest(%s::int[]) AS c",
+                self._gate_namespace(),
+                list(company_ids),
+            )
+        )
+        # the two-key form of an advisory lock shows its keys in classid
+        # and objid (as unsigned integers), with objsubid 2
+        cr.execute(
+            SQL(
+                """
+                SELECT bool_and(EXISTS (
+                           SELECT 1 FROM pg_locks l
+                            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                              AND l.database = (SELECT oid FROM pg_database
+                                                 WHERE datname = current_database())
+                              AND l.classid::bigint = (%s)::bigint & 4294967295
+                              AND l.objid::bigint = c))
+                  FROM unnest(%s::int[]) AS c
+                """,
+                self._queue_lock_namespace(),
+                list(company_ids),
+            )
+        )
+        return cr.fetchone()[0]
 
     @api.model
     def _defer_drain(self, company_id):
@@ -142,12 +200,13 @@ class CustomerProfileQueue(models.Model):
 
     @api.model
     def _drain_company_job(self, company_id):
-        """Work unit of a job: refresh one batch of the company's queue in a
-        READ COMMITTED transaction of its own (see ``_drain_company``), and
-        defer the rest. The job's transaction only records the job."""
-        if self._drain_company(self.env.cr.dbname, company_id, pause=0, batches=1):
+        """Work unit of a job: drain the company's queue, batch after batch
+        in READ COMMITTED transactions of their own (see ``_drain_company``),
+        for at most ``JOB_DRAIN_SECONDS``, and defer the rest. The job's
+        transaction only records the job."""
+        if self._drain_company(self.env.cr.dbname, company_id, budget=JOB_DRAIN_SECONDS):
             self._defer_drain(company_id)
-            return "one batch refreshed, the rest deferred"
+            return "time is up, the rest deferred"
         return "queue drained"
 
     @api.model
@@ -162,28 +221,37 @@ class CustomerProfileQueue(models.Model):
 
         One drainer per company at a time: the company's queue lock is a
         session-level advisory lock taken without waiting. Whoever does not
-        get it returns at once, leaving the pairs to the holder; the holder
-        looks at the queue again after releasing the lock, so a pair
-        committed meanwhile is never forgotten.
+        get it returns at once, leaving the pairs to the holder. The holder
+        stops when the queue is empty and it could close the company's gate
+        (taken without waiting: orders in flight that saw it at work hold the
+        gate until their commit, and a drainer never makes an order wait);
+        it then releases the lock and looks at the queue once more before
+        opening the gate. When its time is up, it stops without that last
+        look and returns True, so that the caller defers another run.
         """
         deadline = time.monotonic() + budget
         left = batches if batches is not None else float("inf")
         with read_committed_env(dbname) as env:
             queue = env[self._name]
             while queue._try_lock_company(company_id):
+                gated = False
                 try:
-                    while time.monotonic() < deadline and left > 0:
+                    while True:
                         claimed = queue._process_batch(company_id)
                         left -= 1
-                        if not claimed:
+                        if time.monotonic() >= deadline or left <= 0:
                             break
-                        if len(claimed) < BATCH and left > 0:
+                        if not claimed:
+                            gated = queue._try_close_gate(company_id)
+                            if gated:
+                                break
+                        if len(claimed) < BATCH:
                             time.sleep(pause)
                 finally:
-                    queue._unlock_company(company_id)
-                if not queue._is_queued(company_id):
+                    queued = queue._unlock_company(company_id, gated)
+                if not queued:
                     return False
-                if time.monotonic() >= deadline or left <= 0:
+                if not gated:
                     return True
         return False
 
@@ -220,15 +288,40 @@ class CustomerProfileQueue(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _unlock_company(self, company_id):
-        self.env.cr.rollback()
-        self.env.cr.execute(
+    def _try_close_gate(self, company_id):
+        """Take the company's gate exclusively, without waiting, until the end
+        of the transaction: True once no order that saw this drainer at work
+        (and so did not trigger the cron) is still in flight."""
+        cr = self.env.cr
+        cr.rollback()
+        cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", self._gate_namespace(), company_id)
+        )
+        return cr.fetchone()[0]
+
+    @api.model
+    def _unlock_company(self, company_id, gated=False):
+        """Release the company's queue lock. With the gate closed (``gated``),
+        return whether customers are queued (orders committed since the last
+        batch), then open the gate; without it, return True: orders in flight
+        may still add rows, another run must follow."""
+        cr = self.env.cr
+        if not gated:
+            cr.rollback()
+        cr.execute(
             SQL("SELECT pg_advisory_unlock(%s, %s)", self._queue_lock_namespace(), company_id)
         )
+        queued = self._is_queued(company_id) if gated else True
+        cr.rollback()
+        return queued
 
     @api.model
     def _queue_lock_namespace(self):
         return SQL("hashtext(%s)", self._name)
+
+    @api.model
+    def _gate_namespace(self):
+        return SQL("hashtext(%s)", f"{self._name}/gate")
 
     @api.model
     def _is_queued(self, company_id):

@@ -1,8 +1,11 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 from odoo.tools import SQL
+
+from odoo.addons.customer_relationship.models.customer_profile_queue import CRON_XMLID
 
 from .common import CustomerCommon, captured_queries, written_tables
 
@@ -164,6 +167,47 @@ class TestFactsQueue(CustomerCommon):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", *lock))
         self.assertTrue(self.env.cr.fetchone()[0])
         self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *lock))
+
+    def test_drainer_at_work_misses_no_order(self):
+        """While a drainer of the company is at work, an order's transaction
+        does not wake the cron; the drainer cannot stop while that order is
+        in flight, and its last look at the queue sees the order's row. Once
+        it stopped, the next order wakes the cron again. (Two transactions of
+        their own, on a company and a customer the test's transaction does
+        not hold.)"""
+        company_id = self.env.ref("base.main_company").id
+        partner_id = self.env.ref("base.res_partner_2").id
+        triggers = SQL(
+            "SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", self.env.ref(CRON_XMLID).id
+        )
+        model = "customer.profile.queue"
+        with self.registry.cursor() as drainer_cr, self.registry.cursor() as order_cr:
+            drainer = api.Environment(drainer_cr, SUPERUSER_ID, {})[model]
+            orders = api.Environment(order_cr, SUPERUSER_ID, {})[model]
+            try:
+                self.assertTrue(drainer._try_lock_company(company_id))
+                [(before,)] = orders.env.execute_query(triggers)
+                orders._enqueue([(partner_id, company_id)])
+                self.assertEqual(orders.env.execute_query(triggers), [(before,)])
+                self.assertFalse(drainer._try_close_gate(company_id))
+                order_cr.commit()
+                self.assertTrue(drainer._try_close_gate(company_id))
+                self.assertTrue(drainer._unlock_company(company_id, gated=True))
+                orders._enqueue([(partner_id, company_id)])
+                self.assertEqual(orders.env.execute_query(triggers), [(before + 1,)])
+            finally:
+                order_cr.rollback()
+                order_cr.execute(
+                    SQL(
+                        "DELETE FROM customer_profile_queue WHERE partner_id = %s"
+                        " AND company_id = %s",
+                        partner_id,
+                        company_id,
+                    )
+                )
+                order_cr.commit()
+                drainer_cr.rollback()
+                drainer_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
 
     def test_cron_recompute_goes_on_after_a_failing_company(self):
         """Each company is recomputed in transactions of its own: one that

@@ -7,8 +7,12 @@ databases and drives it over JSON-RPC from parallel clients:
 
 - ``customer_stress``: a copy of the demo database (every module of the
   project, demo data), made from ``customer_demo`` (``make run``'s database);
-- ``customer_stress_vanilla``: Odoo without our modules (sale_management and
-  crm with demo data), from a cached template.
+- ``customer_stress_vanilla``: Odoo without our modules: the Odoo and OCA
+  modules ours depend on (sale_management, crm, sale_loyalty, survey, the
+  helpdesk family, queue_job...; read from the manifests), with demo data,
+  from a cached template. So both databases run the same Odoo code on each
+  confirmation (sale_loyalty evaluates the demo loyalty programs on every
+  order), and the difference is the cost of our modules alone.
 
 1. One customer: N clients (default 60) confirm N quotations of one customer
    at the same moment. Printed per database: confirmations that failed for
@@ -39,6 +43,8 @@ of vanilla; facts exact. Exits 1 when one is missed.
 """
 
 import argparse
+import ast
+import hashlib
 import http.client
 import itertools
 import json
@@ -60,9 +66,7 @@ import bench_data  # noqa: E402
 
 OURS = "customer_stress"
 VANILLA = "customer_stress_vanilla"
-VANILLA_TEMPLATE = "customer_stress_vanilla_template"
 DEMO = os.environ.get("DEMO_DB", "customer_demo")
-VANILLA_MODULES = "sale_management,crm"
 LOGIN = PASSWORD = "admin"
 WORKERS = 4
 ROUNDS = 3
@@ -156,29 +160,53 @@ class Databases:
         self.cluster.clone(source, target, self.data_dir)
 
     def vanilla(self):
-        """The vanilla database, from a template installed once."""
-        if not self.cluster.exists(VANILLA_TEMPLATE):
-            say(f"installing {VANILLA_MODULES} with demo data into {VANILLA_TEMPLATE} (once)")
+        """The vanilla database, from a template installed once per set of
+        host modules (its name holds their digest)."""
+        modules = ",".join(host_modules())
+        digest = hashlib.sha1(modules.encode()).hexdigest()[:8]
+        template = f"customer_stress_vanilla_{digest}"
+        if not self.cluster.exists(template):
+            say(f"installing {modules} with demo data into {template} (once)")
             subprocess.run(
                 [
                     self.odoo_bin,
                     "-c",
                     self.config_path,
                     "-d",
-                    VANILLA_TEMPLATE,
+                    template,
                     "-i",
-                    VANILLA_MODULES,
+                    modules,
                     "--stop-after-init",
                     "--log-level=warn",
                 ],
                 check=True,
             )
-        self.clone(VANILLA_TEMPLATE, VANILLA)
+        self.clone(template, VANILLA)
 
     def ours(self):
         if not self.cluster.exists(DEMO):
             raise SystemExit(f"no {DEMO} database: make stress builds it with `make run`'s setup")
         self.clone(DEMO, OURS)
+
+
+def host_modules():
+    """The modules our modules depend on that are not ours (Odoo's and
+    OCA's), sorted: what the vanilla database installs."""
+    manifests = [os.path.join(ROOT, "__manifest__.py")]
+    addons = os.path.join(ROOT, "addons")
+    manifests += [
+        os.path.join(addons, name, "__manifest__.py")
+        for name in sorted(os.listdir(addons))
+        if os.path.isfile(os.path.join(addons, name, "__manifest__.py"))
+    ]
+    ours = {"customer_relationship"} | {
+        os.path.basename(os.path.dirname(path)) for path in manifests[1:]
+    }
+    depends = set()
+    for path in manifests:
+        with open(path, encoding="utf-8") as manifest:
+            depends.update(ast.literal_eval(manifest.read()).get("depends", []))
+    return sorted(depends - ours)
 
 
 # ---------------------------------------------------------------- server
