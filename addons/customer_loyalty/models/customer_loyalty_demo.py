@@ -69,3 +69,18 @@ class CustomerLoyaltyDemo(models.AbstractModel):
         # the year's points expire, the members' tiers follow their points
         self.env["customer.loyalty.batch"].sudo()._expire(program)
         self.env["customer.loyalty.member"].sudo()._review_tiers(program)
+        # an order of the first member, confirmed and awarded as any other
+        member = members.sorted("id")[:1]
+        product = self.env.ref("product.product_product_4", raise_if_not_found=False)
+        if member and product:
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": member.partner_id.id,
+                    "company_id": company.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})],
+                }
+            )
+            order.action_confirm()
+            self.env["customer.loyalty.member"].sudo()._on_customers_refreshed(
+                {(member.partner_id.id, company.id)}
+            )

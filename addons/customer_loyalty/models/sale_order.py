@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class SaleOrderCouponPoints(models.Model):
@@ -10,6 +11,24 @@ class SaleOrderCouponPoints(models.Model):
         help="The points go to a member's card after the order's commit, with the "
         "tier bonus, rather than in the order's transaction.",
     )
+
+    def _check_deferred_written(self, fields_written):
+        """Only the membership marks the points it adds itself: a mark set by
+        hand would keep a cancellation from taking the points back."""
+        if not self.env.su and "customer_deferred" in fields_written:
+            raise AccessError(
+                self.env._("Whether points are added after the commit is set by the membership.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_deferred_written(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_deferred_written(vals)
+        return super().write(vals)
 
 
 class SaleOrder(models.Model):

@@ -39,6 +39,9 @@ RPC_ACCESS = {
         "action_customer_open_members": SALESMAN,
     },
     "loyalty.history": {"read": SALESMAN, "write": SALESMAN},
+    # an order's points entries: Odoo's sales managers write them; whether
+    # the membership adds them after the commit is the membership's own
+    "sale.order.coupon.points": {"create": SALES_MANAGER, "write": SALES_MANAGER},
     "res.partner": {
         "action_customer_loyalty_enrol": USER,
         "action_customer_loyalty_open_member": USER,
@@ -46,6 +49,11 @@ RPC_ACCESS = {
 }
 
 WIZARD_VALUES = {
+    "sale.order.coupon.points": lambda env: {
+        "order_id": env["sale.order"].search([("state", "=", "draft")], limit=1).id,
+        "coupon_id": env.ref("customer_loyalty.demo_program").coupon_ids[:1].id,
+        "points": 1.0,
+    },
     "customer.loyalty.enrol.wizard": lambda env: {
         "program_id": env.ref("customer_loyalty.demo_program").id,
     },
