@@ -30,6 +30,7 @@ STORED_COLUMNS = (
     "recency_points",
     "trend_points",
     "nps_points",
+    "complaint_points",
     "churn_score",
     "churn_band",
     "nps_answer_id",
@@ -85,6 +86,12 @@ class CustomerInsight(models.Model):
     recency_points = fields.Float(string="Overdue Points", readonly=True, digits=(16, 1))
     trend_points = fields.Float(string="Trend Points", readonly=True, digits=(16, 1))
     nps_points = fields.Float(string="NPS Points", readonly=True, digits=(16, 1))
+    complaint_points = fields.Float(
+        string="Complaint Points",
+        readonly=True,
+        digits=(16, 1),
+        help="Points added for an open complaint, or for complaints rated below 3 of 5.",
+    )
     churn_score = fields.Integer(
         string="Churn Risk", readonly=True, aggregator="avg", help="0 (safe) to 100 (leaving)."
     )
@@ -119,6 +126,7 @@ class CustomerInsight(models.Model):
         "trend_points",
         "nps_points",
         "nps_category",
+        "complaint_points",
         "churn_score",
     )
     def _compute_churn_explanation(self):
@@ -181,7 +189,32 @@ class CustomerInsight(models.Model):
             )
         else:
             lines.append(self.env._("No NPS answer: +0.0 points"))
+        facts = self._complaint_fact_names()
+        if facts:
+            profile = self.sudo().profile_id
+            open_count, csat = profile[facts[0]], profile[facts[1]]
+            # the texts formatted first: the call holds its message only
+            csat_text = f"{csat:.1f}" if csat else "-"
+            complaint_text = f"{self.complaint_points:.1f}"
+            lines.append(
+                self.env._(
+                    "Complaints: %(open)s open, average rating %(csat)s of 5: +%(points)s points",
+                    open=open_count,
+                    csat=csat_text,
+                    points=complaint_text,
+                )
+            )
         return lines
+
+    @api.model
+    def _complaint_fact_names(self):
+        """The customer facts of the complaint module (open complaints,
+        average rating), when it is installed; an empty tuple otherwise."""
+        fields_ = self.env["customer.profile"]._fields
+        names = ("complaint_open_count", "complaint_csat")
+        if all(name in fields_ and fields_[name].store for name in names):
+            return names
+        return ()
 
     # ------------------------------------------------------------------
     # SQL: the churn rows
@@ -219,7 +252,31 @@ class CustomerInsight(models.Model):
         )
 
     @api.model
-    def _sql_churn_rows(self, as_of, company_ids=None, partner_ids=None):
+    def _sql_complaint_factor(self, with_complaints):
+        """SQL of the complaint factor of a profile ``p`` (1 with an open
+        complaint, 0.5 with complaints rated below 3 of 5, else 0), and the
+        join that brings its facts; 0 without the complaint module, or when
+        not ``with_complaints`` (a score of a past day: the facts are
+        today's)."""
+        facts = self._complaint_fact_names() if with_complaints else ()
+        if not facts:
+            return SQL("0"), SQL()
+        profiles = self.env["customer.profile"]
+        factor = profiles._sql_over_tables(
+            {"cp": "customer.profile"},
+            f"""
+            CASE WHEN %(cp.{facts[0]})s > 0 THEN 1
+                 WHEN %(cp.{facts[1]})s > 0 AND %(cp.{facts[1]})s < 3 THEN 0.5
+                 ELSE 0 END
+            """,
+        )
+        join = profiles._sql_over_tables(
+            {"cp": "customer.profile"}, "LEFT JOIN %(cp)s cp ON %(cp.id)s = p.id"
+        )
+        return factor, join
+
+    @api.model
+    def _sql_churn_rows(self, as_of, company_ids=None, partner_ids=None, with_complaints=True):
         """SELECT of the churn risk of the customers with confirmed orders up
         to ``as_of`` (a date), scored as of that day with each company's
         settings: ``partner_id``, ``company_id`` and the ``STORED_COLUMNS``.
@@ -227,14 +284,19 @@ class CustomerInsight(models.Model):
         The customer's own rhythm: the median of the days between its orders
         (the company's default for one-order customers), the days since its
         last order against it, the order value of the last period against the
-        period before, and its last NPS answer."""
+        period before, and its last NPS answer; and, with the complaint module,
+        points for its open or badly rated complaints, added up to 100."""
         profiles = self.env["customer.profile"]
+        complaint_factor, complaint_join = self._sql_complaint_factor(with_complaints)
         return profiles._sql_over_tables(
             {"c": "res.company"},
             """
             SELECT f.*,
-                   ROUND((100 * (f.w_recency * f.recency_factor + f.w_trend * f.trend_factor
-                          + f.w_nps * f.nps_factor) / f.w_total)::numeric)::int AS churn_score
+                   ROUND(LEAST(100, 100 * (f.w_recency * f.recency_factor
+                                           + f.w_trend * f.trend_factor
+                                           + f.w_nps * f.nps_factor) / f.w_total
+                                    + f.w_complaint * f.complaint_factor)::numeric)::int
+                       AS churn_score
               FROM (
                 SELECT g.partner_id, g.company_id, p.id AS profile_id,
                        g.last_order_date, g.order_count,
@@ -254,6 +316,8 @@ class CustomerInsight(models.Model):
                        CASE n.category WHEN 'detractor' THEN 1 WHEN 'passive' THEN 0.5
                             ELSE 0 END AS nps_factor,
                        n.id AS nps_answer_id, n.score AS nps_score, n.category AS nps_category,
+                       %(complaint_factor)s AS complaint_factor,
+                       %(c.insight_churn_points_complaint)s AS w_complaint,
                        %(c.insight_churn_weight_recency)s AS w_recency,
                        %(c.insight_churn_weight_trend)s AS w_trend,
                        %(c.insight_churn_weight_nps)s AS w_nps,
@@ -288,9 +352,12 @@ class CustomerInsight(models.Model):
                     ON p.partner_id = g.partner_id AND p.company_id = g.company_id
                   LEFT JOIN (%(nps)s) n
                     ON n.partner_id = g.partner_id AND n.company_id = g.company_id
+                  %(complaint_join)s
               ) f
             """,
             as_of=as_of,
+            complaint_factor=complaint_factor,
+            complaint_join=complaint_join,
             orders=profiles._sql_confirmed_orders(company_ids, None, partner_ids),
             profiles=profiles._sql_profiles(company_ids, partner_ids),
             nps=self._sql_last_nps_answers(
@@ -299,7 +366,7 @@ class CustomerInsight(models.Model):
         )
 
     @api.model
-    def _sql_scored_rows(self, as_of, company_ids=None, partner_ids=None):
+    def _sql_scored_rows(self, as_of, company_ids=None, partner_ids=None, with_complaints=True):
         """The churn rows with their points and band, ready to store."""
         return SQL(
             """
@@ -310,6 +377,7 @@ class CustomerInsight(models.Model):
                    ROUND((100 * s.w_trend * s.trend_factor / s.w_total)::numeric, 1)
                        AS trend_points,
                    ROUND((100 * s.w_nps * s.nps_factor / s.w_total)::numeric, 1) AS nps_points,
+                   ROUND((s.w_complaint * s.complaint_factor)::numeric, 1) AS complaint_points,
                    s.churn_score,
                    CASE WHEN s.churn_score >= s.band_high THEN 'high'
                         WHEN s.churn_score >= s.band_medium THEN 'medium'
@@ -317,7 +385,7 @@ class CustomerInsight(models.Model):
                    s.nps_answer_id, s.nps_score, s.nps_category
               FROM (%s) s
             """,
-            self._sql_churn_rows(as_of, company_ids, partner_ids),
+            self._sql_churn_rows(as_of, company_ids, partner_ids, with_complaints),
         )
 
     # ------------------------------------------------------------------
@@ -509,7 +577,8 @@ class CustomerInsight(models.Model):
                      WHERE o.date_order < %(end)s::date + 1
                   ) f ON f.partner_id = s.partner_id
                 """,
-                scored=self._sql_scored_rows(as_of, [company.id]),
+                # complaint facts are today's: not in a score of the past
+                scored=self._sql_scored_rows(as_of, [company.id], with_complaints=False),
                 window=profiles._sql_confirmed_orders([company.id], window_start),
                 future=profiles._sql_confirmed_orders(
                     [company.id], as_of + datetime.timedelta(days=1)

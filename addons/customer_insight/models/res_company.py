@@ -28,6 +28,14 @@ class ResCompany(models.Model):
         default=15.0,
         help="Weight of the customer's last NPS answer (detractor: full, passive: half).",
     )
+    insight_churn_points_complaint = fields.Integer(
+        string="Churn Points: Complaints",
+        default=20,
+        help="Points added to the churn risk (up to 100) of a customer with an open "
+        "complaint; half of them when none is open but the complaints were rated below 3 "
+        "of 5 on average. Read from the customer facts of the complaint module, when it "
+        "is installed.",
+    )
     insight_churn_default_interval = fields.Integer(
         string="Usual Interval of One-Order Customers",
         default=90,
@@ -97,6 +105,11 @@ class ResCompany(models.Model):
             "Churn weights cannot be negative, and at least one must be positive.",
         ),
         (
+            "insight_churn_points_complaint_range",
+            "CHECK (insight_churn_points_complaint BETWEEN 0 AND 100)",
+            "Churn points of complaints must be between 0 and 100.",
+        ),
+        (
             "insight_churn_bands_order",
             "CHECK (0 < insight_churn_medium AND insight_churn_medium < insight_churn_high"
             " AND insight_churn_high <= 100)",
@@ -138,6 +151,18 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "At least one churn weight must be positive (company %(company)s).",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("insight_churn_points_complaint")
+    def _check_insight_churn_points_complaint(self):
+        for company in self:
+            if not 0 <= company.insight_churn_points_complaint <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Churn points of complaints must be between 0 and 100 "
+                        "(company %(company)s).",
                         company=company.name,
                     )
                 )

@@ -4,6 +4,7 @@ SETTINGS = (
     "insight_churn_weight_recency",
     "insight_churn_weight_trend",
     "insight_churn_weight_nps",
+    "insight_churn_points_complaint",
     "insight_churn_default_interval",
     "insight_churn_period",
     "insight_churn_medium",
@@ -28,6 +29,9 @@ class ResConfigSettings(models.TransientModel):
     )
     insight_churn_weight_trend = fields.Float(
         related="company_id.insight_churn_weight_trend", readonly=False
+    )
+    insight_churn_points_complaint = fields.Integer(
+        related="company_id.insight_churn_points_complaint", readonly=False
     )
     insight_churn_weight_nps = fields.Float(
         related="company_id.insight_churn_weight_nps", readonly=False

@@ -1,6 +1,8 @@
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import InsightCommon
 
@@ -62,12 +64,14 @@ class TestChurnRisk(InsightCommon):
     def test_explanation_per_factor(self):
         self._refresh()
         lines = self._insight(self.late)._churn_explanation_lines()
-        self.assertEqual(len(lines), 3)
+        self.assertEqual(len(lines), 4)
         self.assertIn("130 days since the last order", lines[0])
         self.assertIn("usual interval 30 days", lines[0])
         self.assertIn("+60.0 points", lines[0])
         self.assertIn("+16.7 points", lines[1])
         self.assertIn("No NPS answer", lines[2])
+        self.assertIn("0 open", lines[3])
+        self.assertIn("+0.0 points", lines[3])
         self.assertIn("usual interval 30 days", self.late.customer_churn_explanation)
 
     def test_weights_from_settings(self):
@@ -96,6 +100,58 @@ class TestChurnRisk(InsightCommon):
         self.assertEqual(insight.churn_band, "high")
         self.assertIn("Detractor", insight._churn_explanation_lines()[2])
         self.assertEqual(self.once.customer_nps_comment, "Late delivery")
+
+    def _complaint_facts(self, partner, open_count, csat):
+        """The complaint module's facts of the customer, as its refresh
+        writes them."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE customer_profile SET complaint_open_count = %s, complaint_csat = %s"
+                " WHERE partner_id = %s AND company_id = %s",
+                open_count,
+                csat,
+                partner.id,
+                self.company.id,
+            )
+        )
+        self.assertEqual(self.env.cr.rowcount, 1)
+        self.env["customer.profile"].invalidate_model()
+
+    def test_complaints_add_points(self):
+        """With the complaint module, an open complaint adds the setting's
+        points to the risk (up to 100), complaints rated below 3 of 5 half
+        of them."""
+        insights = self.env["customer.insight"]
+        self.assertTrue(insights._complaint_fact_names(), "the test database has every module")
+        self._after_commit()
+        self._complaint_facts(self.once, 1, 0)
+        self._complaint_facts(self.on_time, 0, 2.0)
+        self._complaint_facts(self.late, 2, 4.5)
+        self._refresh()
+        once = self._insight(self.once)
+        # 36.7 + 25.0 points of the weights, and 20 for the open complaint
+        self.assertEqual(once.complaint_points, 20.0)
+        self.assertEqual(once.churn_score, 82)
+        self.assertEqual(once.churn_band, "high")
+        line = once._churn_explanation_lines()[3]
+        self.assertIn("1 open", line)
+        self.assertIn("+20.0 points", line)
+        # no complaint open, rated 2 of 5: half the points
+        on_time = self._insight(self.on_time)
+        self.assertEqual((on_time.complaint_points, on_time.churn_score), (10.0, 10))
+        self.assertIn("average rating 2.0 of 5", on_time._churn_explanation_lines()[3])
+        # 60.0 + 16.7 + 20
+        self.assertEqual(self._insight(self.late).churn_score, 97)
+        self.company.insight_churn_points_complaint = 40
+        self._refresh()
+        self.assertEqual(self._insight(self.late).churn_score, 100)
+        # without the complaint module, the same customers score as before
+        with patch.object(type(insights), "_complaint_fact_names", return_value=()):
+            self._refresh()
+            once = self._insight(self.once)
+            self.assertEqual((once.complaint_points, once.churn_score), (0.0, 62))
+            self.assertEqual(len(once._churn_explanation_lines()), 3)
 
     def test_refreshed_after_an_order(self):
         """A new order refreshes the customer's risk after the commit
@@ -167,6 +223,7 @@ class TestChurnRisk(InsightCommon):
                 "must be positive",
             ),
             ({"insight_churn_medium": 80}, "Churn bands"),
+            ({"insight_churn_points_complaint": 120}, "between 0 and 100"),
             ({"insight_min_support": 1.5}, "between 0 and 1"),
             ({"insight_min_support": 0}, "between 0 and 1"),
             ({"insight_min_confidence": -0.1}, "between 0 and 1"),
