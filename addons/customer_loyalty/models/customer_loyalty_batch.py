@@ -93,6 +93,39 @@ class CustomerLoyaltyBatch(models.Model):
         self._add_to_cards(per_card)
         self.env["loyalty.history"].sudo().create(history)
 
+    def _add_timeline_rows(self, expired=None):
+        """The customer's timeline rows of these batches: points earned (once
+        per batch, on the day they were earned), taken back by a cancelled
+        order, or expired (``expired``: {batch id: points})."""
+        values = []
+        for batch in self:
+            points = f"{batch.points:g}"
+            order = batch.order_id.name or ""
+            if expired is not None:
+                event_type, date = "loyalty_points_expired", None
+                lost = f"{expired.get(batch.id, 0.0):g}"
+                name = self.env._("%(points)s points expired", points=lost)
+            elif batch.state == "cancelled":
+                event_type, date = "loyalty_points_back", None
+                name = self.env._(
+                    "%(points)s points taken back: %(order)s cancelled", points=points, order=order
+                )
+            else:
+                event_type, date = "loyalty_points", fields.Datetime.to_datetime(batch.date)
+                name = self.env._("%(points)s points earned: %(order)s", points=points, order=order)
+            values.append(
+                {
+                    "partner_id": batch.partner_id.id,
+                    "company_id": batch.company_id.id,
+                    "event_type": event_type,
+                    "res_model": self._name,
+                    "res_id": batch.id,
+                    "name": name,
+                    **({"date": date} if date else {}),
+                }
+            )
+        return self.env["customer.event"].sudo()._add_events(values)
+
     @api.model
     def _add_to_cards(self, per_card, floor=None):
         """Add ``{card id: points}`` to the cards in one statement (a balance
@@ -159,9 +192,11 @@ class CustomerLoyaltyBatch(models.Model):
             )
         )
         per_card = {}
-        for _batch_id, card_id, amount in rows:
+        expired = {}
+        for batch_id, card_id, amount in rows:
             if amount > 0:
                 per_card[card_id] = per_card.get(card_id, 0.0) + amount
+                expired[batch_id] = amount
         if per_card:
             self._add_to_cards({card: -amount for card, amount in per_card.items()}, floor=0)
             # the card's balance and what is computed from it (members, partners)
@@ -178,6 +213,7 @@ class CustomerLoyaltyBatch(models.Model):
                 ]
             )
         self.invalidate_model(["state", "expired_points"])
+        self.browse(sorted(expired))._add_timeline_rows(expired)
         return len(rows)
 
     @api.model

@@ -365,6 +365,7 @@ class CustomerLoyaltyMember(models.Model):
         new = batches.browse([row[0] for row in inserted])
         changed = batches.browse([row[0] for row in switched])
         (new | changed)._book_points()
+        (new | changed)._add_timeline_rows()
         return new | changed
 
     # ------------------------------------------------------------------

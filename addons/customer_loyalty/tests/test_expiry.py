@@ -54,6 +54,15 @@ class TestExpiry(LoyaltyCommon):
         self.assertEqual(member.points, 0)
         expiries = member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry")
         self.assertEqual(sorted(expiries.mapped("used")), [30, 30])
+        # the customer's timeline: the points lost, not the batch spent before
+        events = self.env["customer.event"].search(
+            [
+                ("partner_id", "=", member.partner_id.id),
+                ("event_type", "=", "loyalty_points_expired"),
+            ]
+        )
+        self.assertEqual(sorted(events.mapped("res_id")), sorted((middle | new).ids))
+        self.assertEqual(set(events.mapped("name")), {"30 points expired"})
 
     def test_never_negative(self):
         member = self._member("Expire Yu")

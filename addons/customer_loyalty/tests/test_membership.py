@@ -12,9 +12,9 @@ from odoo.addons.customer_relationship.tests.common import captured_queries, wri
 from .common import LoyaltyCommon
 
 # queries of recording one order's points after its commit (batches, the
-# points and bonus on the card, qualification, upgrade check, tier fact),
-# whatever the number of members
-AWARD_QUERIES = 15
+# points and bonus on the card, the timeline row, qualification, upgrade
+# check, tier fact), whatever the number of members
+AWARD_QUERIES = 18
 
 
 class TestEnrolment(LoyaltyCommon):
@@ -127,6 +127,22 @@ class TestEarning(LoyaltyCommon):
         self.assertEqual(member.batch_ids.state, "active")
         self._refreshed(member)
         self.assertEqual(member.points, 300)
+        # the timeline: earned once, taken back once
+        events = self.env["customer.event"].search(
+            [
+                ("partner_id", "=", member.partner_id.id),
+                ("event_type", "in", ["loyalty_points", "loyalty_points_back"]),
+            ],
+            order="id",
+        )
+        self.assertEqual(
+            events.mapped("name"),
+            [
+                f"300 points earned: {order.name}",
+                f"300 points taken back: {order.name} cancelled",
+            ],
+        )
+        self.assertEqual(events[0].date.date(), member.batch_ids.date)
 
     def test_order_transaction_writes_no_membership_row(self):
         """Confirming a member's order writes none of the membership's rows
