@@ -52,6 +52,7 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
         }
 
     @api.readonly
+    @api.model
     def create_xlsx_report(self, docids, data):
         """The workbook's bytes: written to a temporary file, rows streamed."""
         self.env["customer.roi.dashboard"]._check_dashboard_access()

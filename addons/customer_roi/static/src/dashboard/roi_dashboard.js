@@ -17,9 +17,17 @@ export class CustomerRoiDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
+        // an action may open the dashboard on a period: context keys
+        // customer_roi_period and customer_roi_date
+        const context = this.props.action?.context || {};
         this.state = useState({
             loading: true,
-            options: {period: "month", date: false, date_from: false, date_to: false},
+            options: {
+                period: context.customer_roi_period || "month",
+                date: context.customer_roi_date || false,
+                date_from: false,
+                date_to: false,
+            },
             choices: {companies: [], teams: [], users: []},
             data: null,
             error: false,
