@@ -6,4 +6,5 @@ from . import test_input
 from . import test_security
 from . import test_xlsx
 from . import test_bench_steps
+from . import test_labels
 from . import test_ui
