@@ -239,9 +239,7 @@ def _rss_mb(field="VmRSS"):
 def run_xlsx_floor(ctx):
     import xlsxwriter  # noqa: PLC0415 (a dependency of the module, not of the bench)
 
-    from odoo.addons.customer_roi.report.customer_roi_dashboard_xlsx import (  # noqa: PLC0415
-        server_cursor_rows,
-    )
+    from .report.customer_roi_dashboard_xlsx import server_cursor_rows  # noqa: PLC0415
 
     report = ctx.env["report.customer_roi.dashboard_xlsx"]
     query = report._ledger_query(_ledger_options(ctx), True)
@@ -251,7 +249,7 @@ def run_xlsx_floor(ctx):
     with tempfile.TemporaryFile() as handle:
         workbook = xlsxwriter.Workbook(handle, {"constant_memory": True})
         sheet = workbook.add_worksheet()
-        for rows, line in enumerate(server_cursor_rows(ctx.cr, query), start=1):  # noqa: B007
+        for rows, line in enumerate(server_cursor_rows(ctx.cr, query), start=1):
             sheet.write_row(rows, 0, [str(line[0]), *line[1:]])
         workbook.close()
     return time.perf_counter() - started, rows
@@ -286,5 +284,10 @@ def xlsx_check(result, results):
     text = f"<= {XLSX_TARGET:g}x floor, < {XLSX_GROWTH_MB} MB growth"
     if growth is not None:
         text += f" ({growth:.0f} MB)"
-    ok = ratio is not None and ratio <= XLSX_TARGET and growth is not None and growth < XLSX_GROWTH_MB
+    ok = (
+        ratio is not None
+        and ratio <= XLSX_TARGET
+        and growth is not None
+        and growth < XLSX_GROWTH_MB
+    )
     return text, ok

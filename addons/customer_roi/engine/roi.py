@@ -58,6 +58,7 @@ True
 
 import calendar
 import datetime
+import itertools
 
 PARETO_SHARE = 0.8
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
@@ -180,7 +181,7 @@ def rising(revenues):
     (True, False, True, False)
     """
     revenues = [float(r or 0) for r in revenues]
-    return len(revenues) >= 2 and all(a < b for a, b in zip(revenues, revenues[1:]))
+    return len(revenues) >= 2 and all(a < b for a, b in itertools.pairwise(revenues))
 
 
 def classify(customers, share=PARETO_SHARE):

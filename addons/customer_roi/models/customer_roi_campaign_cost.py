@@ -22,9 +22,7 @@ class CustomerRoiCampaignCost(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    campaign_id = fields.Many2one(
-        "utm.campaign", required=True, index=True, ondelete="cascade"
-    )
+    campaign_id = fields.Many2one("utm.campaign", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )

@@ -205,7 +205,7 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _kpi_values(self, company_ids, start, end, team_id=None, user_id=None):
         """The raw counts and sums the KPIs of one period are made of."""
         profiles = self.env["customer.profile"]
-        previous_start, previous_end = engine.previous_period(start, end)
+        previous_start = engine.previous_period(start, end)[0]
         order_filters = [SQL("TRUE")]
         if team_id:
             order_filters.append(SQL("%s = %s", SQL.identifier("a", "team_id"), team_id))
@@ -282,7 +282,9 @@ class CustomerRoiDashboard(models.AbstractModel):
     @api.model
     def _complaints_installed(self):
         """True when the complaint plugin's fields are in the registry."""
-        return "helpdesk.ticket" in self.env and "is_complaint" in self.env["helpdesk.ticket"]._fields
+        return (
+            "helpdesk.ticket" in self.env and "is_complaint" in self.env["helpdesk.ticket"]._fields
+        )
 
     @api.model
     def _complaint_values(self, company_ids, start, end, order_filters):
@@ -313,9 +315,7 @@ class CustomerRoiDashboard(models.AbstractModel):
             orders=self._sql_attributed_orders(company_ids, start, end),
             filters=SQL(" AND ").join(order_filters),
             period=self._sql_period(
-                self.env["customer.profile"]._sql_column(
-                    "helpdesk.ticket", "complaint_date", "t"
-                ),
+                self.env["customer.profile"]._sql_column("helpdesk.ticket", "complaint_date", "t"),
                 start,
                 end,
             ),
@@ -330,9 +330,7 @@ class CustomerRoiDashboard(models.AbstractModel):
         kpis = {
             "retention_rate": retention,
             "churn_rate": None if retention is None else 1 - retention,
-            "repeat_purchase_rate": engine.ratio(
-                values["repeat_customers"], values["customers"]
-            ),
+            "repeat_purchase_rate": engine.ratio(values["repeat_customers"], values["customers"]),
             "lifetime_value": None
             if values["lifetime_value"] is None
             else float(values["lifetime_value"]),
@@ -354,33 +352,34 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _kpi_definitions(self):
         """(key, label, definition, format, managers only) of each KPI, in
         the order shown."""
-        _ = self.env._
         definitions = [
             (
                 "revenue",
-                _("Revenue"),
-                _("Untaxed amount of the confirmed orders dated in the period."),
+                self.env._("Revenue"),
+                self.env._("Untaxed amount of the confirmed orders dated in the period."),
                 "monetary",
                 False,
             ),
             (
                 "customers",
-                _("Customers"),
-                _("Customers with at least one confirmed order in the period."),
+                self.env._("Customers"),
+                self.env._("Customers with at least one confirmed order in the period."),
                 "integer",
                 False,
             ),
             (
                 "new_customers",
-                _("New customers"),
-                _("Customers whose first confirmed order in the company is in the period."),
+                self.env._("New customers"),
+                self.env._(
+                    "Customers whose first confirmed order in the company is in the period."
+                ),
                 "integer",
                 False,
             ),
             (
                 "retention_rate",
-                _("Retention rate"),
-                _(
+                self.env._("Retention rate"),
+                self.env._(
                     "Customers who bought in the previous period and again in this one, "
                     "divided by the customers who bought in the previous period."
                 ),
@@ -389,15 +388,15 @@ class CustomerRoiDashboard(models.AbstractModel):
             ),
             (
                 "churn_rate",
-                _("Churn rate"),
-                _("1 - retention rate."),
+                self.env._("Churn rate"),
+                self.env._("1 - retention rate."),
                 "percent",
                 False,
             ),
             (
                 "repeat_purchase_rate",
-                _("Repeat purchase rate"),
-                _(
+                self.env._("Repeat purchase rate"),
+                self.env._(
                     "Customers with two or more confirmed orders in the period, divided by "
                     "the customers with an order in the period."
                 ),
@@ -406,15 +405,15 @@ class CustomerRoiDashboard(models.AbstractModel):
             ),
             (
                 "average_order_value",
-                _("Average order value"),
-                _("Revenue of the period divided by its confirmed orders."),
+                self.env._("Average order value"),
+                self.env._("Revenue of the period divided by its confirmed orders."),
                 "monetary",
                 False,
             ),
             (
                 "lifetime_value",
-                _("Average lifetime value"),
-                _(
+                self.env._("Average lifetime value"),
+                self.env._(
                     "Average of the customer lifetime value (customer facts) of the "
                     "customers of the period."
                 ),
@@ -423,8 +422,8 @@ class CustomerRoiDashboard(models.AbstractModel):
             ),
             (
                 "sales_cycle",
-                _("Average sales cycle (days)"),
-                _(
+                self.env._("Average sales cycle (days)"),
+                self.env._(
                     "For the new customers of the period with a lead: days from the "
                     "creation of their first lead to their first order, on average."
                 ),
@@ -433,8 +432,8 @@ class CustomerRoiDashboard(models.AbstractModel):
             ),
             (
                 "acquisition_cost",
-                _("Customer acquisition cost"),
-                _(
+                self.env._("Customer acquisition cost"),
+                self.env._(
                     "Campaign costs dated in the period (company-wide) divided by the "
                     "new customers of the period."
                 ),
@@ -446,8 +445,8 @@ class CustomerRoiDashboard(models.AbstractModel):
             definitions += [
                 (
                     "complaint_rate",
-                    _("Complaint rate"),
-                    _(
+                    self.env._("Complaint rate"),
+                    self.env._(
                         "Customers of the period with a complaint received in the period, "
                         "divided by the customers of the period."
                     ),
@@ -456,8 +455,8 @@ class CustomerRoiDashboard(models.AbstractModel):
                 ),
                 (
                     "csat",
-                    _("CSAT"),
-                    _(
+                    self.env._("CSAT"),
+                    self.env._(
                         "Average satisfaction rating (1 to 5) of the rated complaints "
                         "received in the period from the customers of the period."
                     ),
@@ -477,7 +476,9 @@ class CustomerRoiDashboard(models.AbstractModel):
             name: self._kpis(self._kpi_values(*args, *opts[name], **filters))
             for name in ("previous", "last_year")
         }
-        values["current"] = self._kpis(self._kpi_values(*args, opts["start"], opts["end"], **filters))
+        values["current"] = self._kpis(
+            self._kpi_values(*args, opts["start"], opts["end"], **filters)
+        )
         show_costs = self._can_see_costs()
         return [
             {
@@ -555,7 +556,15 @@ class CustomerRoiDashboard(models.AbstractModel):
             campaign.id: campaign.display_name
             for campaign in self.env["utm.campaign"].browse([row[0] for row in rows])
         }
-        keys = ["cost", "leads", "opportunities", "orders", "new_customers", "revenue", "goods_cost"]
+        keys = [
+            "cost",
+            "leads",
+            "opportunities",
+            "orders",
+            "new_customers",
+            "revenue",
+            "goods_cost",
+        ]
         result = []
         for row in rows:
             values = {key: float(value) for key, value in zip(keys, row[2:], strict=True)}
@@ -574,15 +583,26 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _campaign_columns(self):
         """(key, label, definition, format, managers only) of the campaign
         ROI table."""
-        _ = self.env._
         return [
-            ("name", _("Campaign"), _("The UTM campaign."), "text", False),
-            ("leads", _("Leads"), _("Leads and opportunities created in the period with the campaign."), "integer", False),
-            ("opportunities", _("Opportunities"), _("Of those, the opportunities."), "integer", False),
+            ("name", self.env._("Campaign"), self.env._("The UTM campaign."), "text", False),
+            (
+                "leads",
+                self.env._("Leads"),
+                self.env._("Leads and opportunities created in the period with the campaign."),
+                "integer",
+                False,
+            ),
+            (
+                "opportunities",
+                self.env._("Opportunities"),
+                self.env._("Of those, the opportunities."),
+                "integer",
+                False,
+            ),
             (
                 "orders",
-                _("Won orders"),
-                _(
+                self.env._("Won orders"),
+                self.env._(
                     "Confirmed orders of the period attributed to the campaign: the order's "
                     "campaign, or else its opportunity's (last touch)."
                 ),
@@ -591,26 +611,52 @@ class CustomerRoiDashboard(models.AbstractModel):
             ),
             (
                 "new_customers",
-                _("New customers"),
-                _("Customers whose first order is one of those orders."),
+                self.env._("New customers"),
+                self.env._("Customers whose first order is one of those orders."),
                 "integer",
                 False,
             ),
-            ("revenue", _("Revenue"), _("Untaxed amount of the won orders."), "monetary", False),
+            (
+                "revenue",
+                self.env._("Revenue"),
+                self.env._("Untaxed amount of the won orders."),
+                "monetary",
+                False,
+            ),
             (
                 "margin",
-                _("Gross margin"),
-                _("Revenue minus the cost of the goods ordered (quantity x product cost)."),
+                self.env._("Gross margin"),
+                self.env._(
+                    "Revenue minus the cost of the goods ordered (quantity x product cost)."
+                ),
                 "monetary",
                 True,
             ),
-            ("cost", _("Cost"), _("The campaign's cost lines dated in the period."), "monetary", True),
-            ("roi", _("ROI"), _("(Gross margin - cost) / cost."), "percent", True),
-            ("cost_per_lead", _("Cost per lead"), _("Cost / leads."), "monetary", True),
+            (
+                "cost",
+                self.env._("Cost"),
+                self.env._("The campaign's cost lines dated in the period."),
+                "monetary",
+                True,
+            ),
+            (
+                "roi",
+                self.env._("ROI"),
+                self.env._("(Gross margin - cost) / cost."),
+                "percent",
+                True,
+            ),
+            (
+                "cost_per_lead",
+                self.env._("Cost per lead"),
+                self.env._("Cost / leads."),
+                "monetary",
+                True,
+            ),
             (
                 "cost_per_customer",
-                _("Cost per acquired customer"),
-                _("Cost / new customers."),
+                self.env._("Cost per acquired customer"),
+                self.env._("Cost / new customers."),
                 "monetary",
                 True,
             ),
@@ -682,12 +728,11 @@ class CustomerRoiDashboard(models.AbstractModel):
 
     @api.model
     def _class_labels(self):
-        _ = self.env._
         return {
-            engine.MOST_VALUABLE: _("Most valuable"),
-            engine.GROWTH_POTENTIAL: _("Growth potential"),
-            engine.BELOW_MARGINAL_COST: _("Below marginal cost"),
-            engine.OTHER: _("Other"),
+            engine.MOST_VALUABLE: self.env._("Most valuable"),
+            engine.GROWTH_POTENTIAL: self.env._("Growth potential"),
+            engine.BELOW_MARGINAL_COST: self.env._("Below marginal cost"),
+            engine.OTHER: self.env._("Other"),
         }
 
     @api.model
@@ -712,31 +757,50 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _profitability_rows(self, opts):
         """The profitability figures with the previous period's and last
         year's, as KPI-like rows (managers only)."""
-        _ = self.env._
         figures = {
             name: self._profitability(opts["company_ids"], *opts[name])[0]
             for name in ("previous", "last_year")
         }
         figures["current"] = self._profitability(opts["company_ids"], opts["start"], opts["end"])[0]
         definitions = [
-            ("revenue", _("Revenue (invoiced)"), _("Invoiced revenue of the value ledger in the period."), "monetary"),
-            ("goods_cost", _("Cost of goods"), _("Cost of the goods invoiced (value ledger)."), "monetary"),
-            ("margin", _("Gross margin"), _("Revenue - cost of goods."), "monetary"),
+            (
+                "revenue",
+                self.env._("Revenue (invoiced)"),
+                self.env._("Invoiced revenue of the value ledger in the period."),
+                "monetary",
+            ),
+            (
+                "goods_cost",
+                self.env._("Cost of goods"),
+                self.env._("Cost of the goods invoiced (value ledger)."),
+                "monetary",
+            ),
+            (
+                "margin",
+                self.env._("Gross margin"),
+                self.env._("Revenue - cost of goods."),
+                "monetary",
+            ),
             (
                 "cost_to_serve",
-                _("Cost to serve"),
-                _(
+                self.env._("Cost to serve"),
+                self.env._(
                     "Every other cost of the value ledger: complaint compensations, loyalty "
                     "reward cost, allocated campaign cost..."
                 ),
                 "monetary",
             ),
-            ("profit", _("Profit"), _("Gross margin - cost to serve."), "monetary"),
-            ("roi", _("Customer ROI"), _("Profit / cost to serve."), "percent"),
+            (
+                "profit",
+                self.env._("Profit"),
+                self.env._("Gross margin - cost to serve."),
+                "monetary",
+            ),
+            ("roi", self.env._("Customer ROI"), self.env._("Profit / cost to serve."), "percent"),
             (
                 "pareto_share",
-                _("Share of customers making 80% of the profit"),
-                _(
+                self.env._("Share of customers making 80% of the profit"),
+                self.env._(
                     "The fewest customers, highest profit first, whose profit reaches 80% of "
                     "the positive profit, divided by the customers of the period."
                 ),
@@ -756,12 +820,14 @@ class CustomerRoiDashboard(models.AbstractModel):
             for key, label, help_text, fmt in definitions
         ]
         class_help = {
-            engine.MOST_VALUABLE: _("Customers among the fewest making 80% of the profit."),
-            engine.GROWTH_POTENTIAL: _(
+            engine.MOST_VALUABLE: self.env._(
+                "Customers among the fewest making 80% of the profit."
+            ),
+            engine.GROWTH_POTENTIAL: self.env._(
                 "Revenue rising over the last three periods (two before this one and this one)."
             ),
-            engine.BELOW_MARGINAL_COST: _("Cost to serve above the gross margin."),
-            engine.OTHER: _("Every other customer of the period."),
+            engine.BELOW_MARGINAL_COST: self.env._("Cost to serve above the gross margin."),
+            engine.OTHER: self.env._("Every other customer of the period."),
         }
         for key, label in self._class_labels().items():
             rows.append(
@@ -784,13 +850,18 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _dashboard_sections(self, opts):
         """The sections of the dashboard, each ``{key, title, rows}``; a
         module adds its own by extending this method."""
-        _ = self.env._
-        sections = [{"key": "kpi", "title": _("Key performance indicators"), "rows": self._kpi_rows(opts)}]
+        sections = [
+            {
+                "key": "kpi",
+                "title": self.env._("Key performance indicators"),
+                "rows": self._kpi_rows(opts),
+            }
+        ]
         if self._can_see_costs():
             sections.append(
                 {
                     "key": "profitability",
-                    "title": _("Customer profitability"),
+                    "title": self.env._("Customer profitability"),
                     "rows": self._profitability_rows(opts),
                 }
             )

@@ -36,25 +36,30 @@ class CustomerRoiTarget(models.Model):
         "(0.8 for 80%).",
     )
     new_customers_actual = fields.Integer(
-        string="New Customers", compute="_compute_actuals",
+        string="New Customers",
+        compute="_compute_actuals",
         help="Customers whose first order is in the period, with an order of the "
         "salesperson in it.",
     )
     revenue_actual = fields.Monetary(
-        string="Revenue", compute="_compute_actuals",
+        string="Revenue",
+        compute="_compute_actuals",
         help="Untaxed amount of the salesperson's confirmed orders of the period.",
     )
     retention_actual = fields.Float(
-        string="Retention", compute="_compute_actuals",
+        string="Retention",
+        compute="_compute_actuals",
         help="Customers who bought from the salesperson in the previous period and again "
         "in this one, divided by those of the previous period.",
     )
     revenue_achievement = fields.Float(
-        string="Revenue Achieved", compute="_compute_actuals",
+        string="Revenue Achieved",
+        compute="_compute_actuals",
         help="Revenue / revenue target.",
     )
     new_customers_achievement = fields.Float(
-        string="New Customers Achieved", compute="_compute_actuals",
+        string="New Customers Achieved",
+        compute="_compute_actuals",
         help="New customers / new customers target.",
     )
 
@@ -110,9 +115,7 @@ class CustomerRoiTarget(models.Model):
             target.new_customers_actual = kpis["new_customers"]
             target.revenue_actual = kpis["revenue"]
             target.retention_actual = kpis["retention_rate"] or 0.0
-            target.revenue_achievement = (
-                engine.ratio(kpis["revenue"], target.revenue_target) or 0.0
-            )
+            target.revenue_achievement = engine.ratio(kpis["revenue"], target.revenue_target) or 0.0
             target.new_customers_achievement = (
                 engine.ratio(kpis["new_customers"], target.new_customers_target) or 0.0
             )

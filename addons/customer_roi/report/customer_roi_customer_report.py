@@ -13,7 +13,9 @@ class CustomerRoiCustomerReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "partner_id"
-    _depends = {"customer.value.line": ["company_id", "cost", "date", "partner_id", "revenue", "source"]}
+    _depends = {
+        "customer.value.line": ["company_id", "cost", "date", "partner_id", "revenue", "source"]
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

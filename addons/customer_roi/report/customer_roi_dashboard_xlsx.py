@@ -114,14 +114,18 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
         self._sheet_ledger(workbook, opts, figures["show_costs"], formats)
 
     def _sheet_kpis(self, workbook, figures, formats):
-        _ = self.env._
-        sheet = workbook.add_worksheet(_("KPIs"))
+        sheet = workbook.add_worksheet(self.env._("KPIs"))
         options = figures["options"]
-        sheet.write_string(0, 0, _("ROI and KPI dashboard: %(company)s", company=figures["company"]), formats["title"])
+        sheet.write_string(
+            0,
+            0,
+            self.env._("ROI and KPI dashboard: %(company)s", company=figures["company"]),
+            formats["title"],
+        )
         sheet.write_string(
             1,
             0,
-            _(
+            self.env._(
                 "Period %(start)s to %(end)s; previous period %(prev_start)s to %(prev_end)s; "
                 "last year %(ly_start)s to %(ly_end)s",
                 start=options["date_from"],
@@ -133,12 +137,12 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
             ),
         )
         headers = [
-            _("Section"),
-            _("Figure"),
-            _("This period"),
-            _("Previous period"),
-            _("Same period last year"),
-            _("Definition"),
+            self.env._("Section"),
+            self.env._("Figure"),
+            self.env._("This period"),
+            self.env._("Previous period"),
+            self.env._("Same period last year"),
+            self.env._("Definition"),
         ]
         self._write_header(sheet, 3, headers, formats, [24, 34, 16, 16, 16, 80])
         row = 4
@@ -184,13 +188,19 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
         return self.env.execute_query(query)
 
     def _sheet_trend(self, workbook, opts, formats):
-        _ = self.env._
-        sheet = workbook.add_worksheet(_("Trend"))
-        headers = [_("Month"), _("Revenue"), _("Orders"), _("Customers")]
+        sheet = workbook.add_worksheet(self.env._("Trend"))
+        headers = [
+            self.env._("Month"),
+            self.env._("Revenue"),
+            self.env._("Orders"),
+            self.env._("Customers"),
+        ]
         self._write_header(sheet, 0, headers, formats, [14, 16, 12, 12])
         rows = self._trend_rows(opts)
         for index, (month, revenue, orders, customers) in enumerate(rows, start=1):
-            sheet.write_datetime(index, 0, datetime.datetime.combine(month, datetime.time()), formats["date"])
+            sheet.write_datetime(
+                index, 0, datetime.datetime.combine(month, datetime.time()), formats["date"]
+            )
             sheet.write_number(index, 1, float(revenue), formats["monetary"])
             sheet.write_number(index, 2, orders, formats["integer"])
             sheet.write_number(index, 3, customers, formats["integer"])
@@ -205,14 +215,13 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
                 "marker": {"type": "circle"},
             }
         )
-        chart.set_title({"name": _("Revenue per month")})
+        chart.set_title({"name": self.env._("Revenue per month")})
         chart.set_legend({"none": True})
         chart.set_x_axis({"date_axis": True, "num_format": "yyyy-mm"})
         sheet.insert_chart(1, 5, chart, {"x_scale": 1.5, "y_scale": 1.2})
 
     def _sheet_campaigns(self, workbook, figures, formats):
-        _ = self.env._
-        sheet = workbook.add_worksheet(_("Campaigns"))
+        sheet = workbook.add_worksheet(self.env._("Campaigns"))
         columns = figures["campaign_columns"]
         self._write_header(sheet, 0, [c["label"] for c in columns], formats, [28, 14])
         for index, line in enumerate(figures["campaigns"], start=1):
@@ -222,18 +231,17 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
         sheet.autofilter(0, 0, max(len(figures["campaigns"]), 1), len(columns) - 1)
 
     def _sheet_customers(self, workbook, opts, formats):
-        _ = self.env._
         dashboard = self.env["customer.roi.dashboard"]
-        sheet = workbook.add_worksheet(_("Customers"))
+        sheet = workbook.add_worksheet(self.env._("Customers"))
         headers = [
-            _("Customer"),
-            _("Revenue"),
-            _("Cost of goods"),
-            _("Gross margin"),
-            _("Cost to serve"),
-            _("Profit"),
-            _("ROI"),
-            _("Class"),
+            self.env._("Customer"),
+            self.env._("Revenue"),
+            self.env._("Cost of goods"),
+            self.env._("Gross margin"),
+            self.env._("Cost to serve"),
+            self.env._("Profit"),
+            self.env._("ROI"),
+            self.env._("Class"),
         ]
         self._write_header(sheet, 0, headers, formats, [32, 14])
         customers = dashboard._customer_values(opts["company_ids"], opts["start"], opts["end"])
@@ -277,12 +285,16 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
         )
 
     def _sheet_ledger(self, workbook, opts, show_costs, formats):
-        _ = self.env._
-        sheet = workbook.add_worksheet(_("Value ledger"))
-        headers = [_("Date"), _("Customer"), _("Source"), _("Revenue")]
+        sheet = workbook.add_worksheet(self.env._("Value ledger"))
+        headers = [
+            self.env._("Date"),
+            self.env._("Customer"),
+            self.env._("Source"),
+            self.env._("Revenue"),
+        ]
         if show_costs:
-            headers += [_("Cost"), _("Margin")]
-        headers += [_("Document"), _("Document ID")]
+            headers += [self.env._("Cost"), self.env._("Margin")]
+        headers += [self.env._("Document"), self.env._("Document ID")]
         self._write_header(sheet, 0, headers, formats, [12, 32, 24, 14])
         sources = dict(
             self.env["customer.value.line"]._fields["source"]._description_selection(self.env)
@@ -297,7 +309,9 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
             self.env.cr, self._ledger_query(opts, show_costs)
         ):
             row += 1
-            sheet.write_datetime(row, 0, datetime.datetime(date.year, date.month, date.day), date_format)
+            sheet.write_datetime(
+                row, 0, datetime.datetime(date.year, date.month, date.day), date_format
+            )
             write_string(row, 1, name or "")
             write_string(row, 2, sources.get(source, source or ""))
             write_number(row, 3, float(revenue or 0), money)
@@ -311,4 +325,3 @@ class CustomerRoiDashboardXlsx(models.AbstractModel):
         sheet.freeze_panes(1, 2)
         sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
         return row
-

@@ -72,15 +72,42 @@ class TestCampaignRoi(RoiCommon):
                 ("date", "<=", "2025-03-31"),
                 ("campaign_id", "in", (self.c1 | self.c2).ids),
             ],
-            ["lead_count:sum", "order_count:sum", "new_customer_count:sum", "revenue:sum", "margin:sum", "cost:sum"],
+            [
+                "lead_count:sum",
+                "order_count:sum",
+                "new_customer_count:sum",
+                "revenue:sum",
+                "margin:sum",
+                "cost:sum",
+            ],
             ["campaign_id"],
         )
         by_campaign = {group["campaign_id"][0]: group for group in groups}
         self.assertEqual(
-            [by_campaign[self.c1.id][k] for k in ("lead_count", "order_count", "new_customer_count", "revenue", "margin", "cost")],
+            [
+                by_campaign[self.c1.id][k]
+                for k in (
+                    "lead_count",
+                    "order_count",
+                    "new_customer_count",
+                    "revenue",
+                    "margin",
+                    "cost",
+                )
+            ],
             [1, 2, 1, 1300.0, 780.0, 600.0],
         )
         self.assertEqual(
-            [by_campaign[self.c2.id][k] for k in ("lead_count", "order_count", "new_customer_count", "revenue", "margin", "cost")],
+            [
+                by_campaign[self.c2.id][k]
+                for k in (
+                    "lead_count",
+                    "order_count",
+                    "new_customer_count",
+                    "revenue",
+                    "margin",
+                    "cost",
+                )
+            ],
             [1, 1, 1, 400.0, 240.0, 300.0],
         )

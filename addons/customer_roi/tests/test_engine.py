@@ -14,8 +14,12 @@ class TestRoiDoctests(unittest.TestCase):
 
     def test_previous_of_a_quarter_and_a_year(self):
         d = datetime.date
-        self.assertEqual(roi.previous_period(d(2025, 4, 1), d(2025, 6, 30)), (d(2025, 1, 1), d(2025, 3, 31)))
-        self.assertEqual(roi.previous_period(d(2025, 1, 1), d(2025, 12, 31)), (d(2024, 1, 1), d(2024, 12, 31)))
+        self.assertEqual(
+            roi.previous_period(d(2025, 4, 1), d(2025, 6, 30)), (d(2025, 1, 1), d(2025, 3, 31))
+        )
+        self.assertEqual(
+            roi.previous_period(d(2025, 1, 1), d(2025, 12, 31)), (d(2024, 1, 1), d(2024, 12, 31))
+        )
         self.assertEqual(
             roi.periods_before(d(2025, 3, 1), d(2025, 3, 31), 2),
             [(d(2025, 2, 1), d(2025, 2, 28)), (d(2025, 1, 1), d(2025, 1, 31))],

@@ -26,7 +26,8 @@ class TestLabels(TransactionCase):
         self.assertEqual(labels["acquisition_cost"], "客户获取成本")
         classes = zh["customer.roi.dashboard"]._class_labels()
         self.assertEqual(
-            sorted(classes.values()), sorted(["最具价值客户", "最具成长性客户", "低于边际成本客户", "其他"])
+            sorted(classes.values()),
+            sorted(["最具价值客户", "最具成长性客户", "低于边际成本客户", "其他"]),
         )
 
     def test_demo_campaign(self):

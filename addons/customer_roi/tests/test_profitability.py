@@ -22,7 +22,13 @@ class TestProfitability(RoiCommon):
 
     def _customers(self, start="2025-03-01", end="2025-03-31"):
         dashboard = self.env["customer.roi.dashboard"]
-        values = dashboard._customer_values([self.company.id], *(dashboard._options({"period": "custom", "date_from": start, "date_to": end})[k] for k in ("start", "end")))
+        values = dashboard._customer_values(
+            [self.company.id],
+            *(
+                dashboard._options({"period": "custom", "date_from": start, "date_to": end})[k]
+                for k in ("start", "end")
+            ),
+        )
         return {self.env["res.partner"].browse(p).name[-1]: v for (p, _c), v in values.items()}
 
     def test_per_customer(self):

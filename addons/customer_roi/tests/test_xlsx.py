@@ -37,9 +37,7 @@ class TestXlsx(RoiCommon):
         retention = next(r for r in self._table(kpis, 4) if r["Figure"] == "Retention rate")
         self.assertEqual(retention["This period"], 0.75)
         self.assertEqual(retention["Previous period"], 1.0)
-        cell = next(
-            c for c in kpis.iter_rows(min_row=5) if c[1].value == "Retention rate"
-        )[2]
+        cell = next(c for c in kpis.iter_rows(min_row=5) if c[1].value == "Retention rate")[2]
         self.assertIn("%", cell.number_format)
         header = next(kpis.iter_rows(min_row=4, max_row=4))[0]
         self.assertTrue(header.font.b)
@@ -71,7 +69,11 @@ class TestXlsx(RoiCommon):
         self.assertAlmostEqual(campaigns[self.c1.display_name]["ROI"], 0.3)
         customers = {row["Customer"][-1]: row for row in self._table(workbook["Customers"])}
         pivot = self.env["customer.roi.customer.report"].read_group(
-            [("company_id", "=", self.company.id), ("date", ">=", "2025-03-01"), ("date", "<=", "2025-03-31")],
+            [
+                ("company_id", "=", self.company.id),
+                ("date", ">=", "2025-03-01"),
+                ("date", "<=", "2025-03-31"),
+            ],
             ["profit:sum", "revenue:sum"],
             ["partner_id"],
         )

@@ -18,7 +18,6 @@
 import datetime
 
 from odoo import api, models
-from odoo.tools import SQL
 
 from odoo.addons.customer_roi.engine import roi as engine
 
@@ -167,66 +166,85 @@ class CustomerRoiDashboard(models.AbstractModel):
 
     @api.model
     def _loyalty_definitions(self):
-        _ = self.env._
         return [
-            ("members", _("Members"), _("Customers with an active membership joined by the period's end."), "integer", False),
+            (
+                "members",
+                self.env._("Members"),
+                self.env._("Customers with an active membership joined by the period's end."),
+                "integer",
+                False,
+            ),
             (
                 "member_revenue",
-                _("Revenue per member"),
-                _("Invoiced revenue of the period (value ledger) per member."),
+                self.env._("Revenue per member"),
+                self.env._("Invoiced revenue of the period (value ledger) per member."),
                 "monetary",
                 False,
             ),
             (
                 "non_member_revenue",
-                _("Revenue per non-member"),
-                _("Invoiced revenue of the period per customer who is not a member."),
+                self.env._("Revenue per non-member"),
+                self.env._("Invoiced revenue of the period per customer who is not a member."),
                 "monetary",
                 False,
             ),
             (
                 "joined",
-                _("Members who joined"),
-                _("Members whose membership started in the period."),
+                self.env._("Members who joined"),
+                self.env._("Members whose membership started in the period."),
                 "integer",
                 False,
             ),
             (
                 "before_joining",
-                _("Orders before joining, per member"),
-                _("Confirmed orders of those members in the 90 days before they joined, per member."),
+                self.env._("Orders before joining, per member"),
+                self.env._(
+                    "Confirmed orders of those members in the 90 days before they joined, "
+                    "per member."
+                ),
                 "monetary",
                 False,
             ),
             (
                 "after_joining",
-                _("Orders after joining, per member"),
-                _("Confirmed orders of those members in the 90 days from joining, per member."),
+                self.env._("Orders after joining, per member"),
+                self.env._(
+                    "Confirmed orders of those members in the 90 days from joining, per member."
+                ),
                 "monetary",
                 False,
             ),
             (
                 "incremental_margin",
-                _("Incremental margin of members"),
-                _(
+                self.env._("Incremental margin of members"),
+                self.env._(
                     "Per value class, the members' average gross margin minus the "
                     "non-members' of the same class, times the members of the class; summed."
                 ),
                 "monetary",
                 True,
             ),
-            ("reward_cost", _("Reward cost"), _("Loyalty reward cost of the period (value ledger)."), "monetary", True),
+            (
+                "reward_cost",
+                self.env._("Reward cost"),
+                self.env._("Loyalty reward cost of the period (value ledger)."),
+                "monetary",
+                True,
+            ),
             (
                 "liability",
-                _("Outstanding points liability"),
-                _("Points on the cards of the membership programmes at their value per point, today."),
+                self.env._("Outstanding points liability"),
+                self.env._(
+                    "Points on the cards of the membership programmes at their value per "
+                    "point, today."
+                ),
                 "monetary",
                 True,
             ),
             (
                 "roi",
-                _("Loyalty programme ROI"),
-                _("(Incremental margin - reward cost) / reward cost."),
+                self.env._("Loyalty programme ROI"),
+                self.env._("(Incremental margin - reward cost) / reward cost."),
                 "percent",
                 True,
             ),

@@ -31,7 +31,11 @@ class TestLoyaltyRoi(RoiCommon):
                 "customer_point_value": 0.05,
                 "rule_ids": [
                     Command.create(
-                        {"reward_point_mode": "money", "reward_point_amount": 1, "minimum_amount": 0}
+                        {
+                            "reward_point_mode": "money",
+                            "reward_point_amount": 1,
+                            "minimum_amount": 0,
+                        }
                     )
                 ],
                 "reward_ids": [

@@ -63,9 +63,11 @@ export class CustomerRoiDashboard extends Component {
         this.state.loading = true;
         this.state.error = false;
         try {
-            const data = await this.orm.call("customer.roi.dashboard", "get_dashboard", [
-                this.requestOptions(),
-            ]);
+            const data = await this.orm.call(
+                "customer.roi.dashboard",
+                "get_dashboard",
+                [this.requestOptions()]
+            );
             this.state.data = data;
             if (this.state.options.period !== "custom") {
                 this.state.options.date_from = data.options.date_from;
@@ -94,9 +96,10 @@ export class CustomerRoiDashboard extends Component {
         if (!this.state.data || options.period === "custom") {
             return;
         }
-        const [start, end] = direction < 0
-            ? this.state.data.periods.previous
-            : [this.state.data.options.date_to, this.state.data.options.date_to];
+        const [start, end] =
+            direction < 0
+                ? this.state.data.periods.previous
+                : [this.state.data.options.date_to, this.state.data.options.date_to];
         if (direction < 0) {
             options.date = start;
         } else {
@@ -142,7 +145,9 @@ export class CustomerRoiDashboard extends Component {
     }
 
     async exportXlsx() {
-        await this.action.doAction(this.reportAction("xlsx", "customer_roi.dashboard_xlsx"));
+        await this.action.doAction(
+            this.reportAction("xlsx", "customer_roi.dashboard_xlsx")
+        );
     }
 
     async printPdf() {

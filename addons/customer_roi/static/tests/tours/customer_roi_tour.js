@@ -4,7 +4,8 @@ registry.category("web_tour.tours").add("customer_roi_dashboard_tour", {
     steps: () => [
         {
             content: "The dashboard opens on March 2025",
-            trigger: ".o_customer_roi_dashboard .o_roi_period_label:contains('2025-03-01 - 2025-03-31')",
+            trigger:
+                ".o_customer_roi_dashboard .o_roi_period_label:contains('2025-03-01 - 2025-03-31')",
         },
         {
             content: "with the revenue of the month and its definition",
