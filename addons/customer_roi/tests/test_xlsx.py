@@ -125,3 +125,30 @@ class TestXlsx(RoiCommon):
             module.server_cursor_rows = original
         self.assertEqual(len(chunks), workbook["Value ledger"].max_row - 1)
         self.assertGreater(len(chunks), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestPdfSummary(RoiCommon):
+    def _html(self, user):
+        html, _kind = (
+            self.env(user=user)["ir.actions.report"]
+            .with_company(self.company)
+            ._render_qweb_html("customer_roi.report_dashboard_pdf", [], data=dict(self.MARCH))
+        )
+        return html.decode()
+
+    def test_summary_holds_the_figures(self):
+        html = self._html(self.user_manager)
+        self.assertIn("ROI and KPI Summary", html)
+        self.assertIn("2025-03-01", html)
+        self.assertIn("Retention rate", html)
+        self.assertIn("75.0%", html)  # retention of March
+        self.assertIn("Customer profitability", html)
+        self.assertIn("ROI Campaign One", html)
+        self.assertIn("30.0%", html)  # its ROI
+
+    def test_user_summary_has_no_cost(self):
+        html = self._html(self.user_customer)
+        self.assertIn("Retention rate", html)
+        self.assertNotIn("Customer profitability", html)
+        self.assertNotIn("Cost per lead", html)
