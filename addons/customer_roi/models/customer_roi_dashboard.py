@@ -580,6 +580,42 @@ class CustomerRoiDashboard(models.AbstractModel):
         return result
 
     @api.model
+    def _campaign_rows(self, opts):
+        """The campaigns of the period, with the revenue and ROI of the
+        previous period and of the same period last year beside."""
+        rows = self._campaign_values(opts["company_ids"], opts["start"], opts["end"])
+        others = {
+            name: {
+                row["campaign_id"]: row
+                for row in self._campaign_values(opts["company_ids"], *opts[name])
+            }
+            for name in ("previous", "last_year")
+        }
+        # campaigns of the periods beside, with nothing in this one
+        shown = {row["campaign_id"] for row in rows}
+        for name in ("previous", "last_year"):
+            for campaign_id, other in others[name].items():
+                if campaign_id not in shown:
+                    shown.add(campaign_id)
+                    rows.append(
+                        dict(
+                            dict.fromkeys(other, 0),
+                            campaign_id=campaign_id,
+                            name=other["name"],
+                            roi=None,
+                            cost_per_lead=None,
+                            cost_per_customer=None,
+                        )
+                    )
+        rows.sort(key=lambda row: row["campaign_id"])
+        for name, before in others.items():
+            for row in rows:
+                other = before.get(row["campaign_id"], {})
+                row[f"revenue_{name}"] = other.get("revenue", 0.0)
+                row[f"roi_{name}"] = other.get("roi")
+        return rows
+
+    @api.model
     def _campaign_columns(self):
         """(key, label, definition, format, managers only) of the campaign
         ROI table."""
@@ -658,6 +694,34 @@ class CustomerRoiDashboard(models.AbstractModel):
                 self.env._("Cost per acquired customer"),
                 self.env._("Cost / new customers."),
                 "monetary",
+                True,
+            ),
+            (
+                "revenue_previous",
+                self.env._("Revenue, previous period"),
+                self.env._("Revenue of the campaign's won orders in the previous period."),
+                "monetary",
+                False,
+            ),
+            (
+                "revenue_last_year",
+                self.env._("Revenue, last year"),
+                self.env._("Revenue of the campaign's won orders in the same period last year."),
+                "monetary",
+                False,
+            ),
+            (
+                "roi_previous",
+                self.env._("ROI, previous period"),
+                self.env._("The campaign's ROI in the previous period."),
+                "percent",
+                True,
+            ),
+            (
+                "roi_last_year",
+                self.env._("ROI, last year"),
+                self.env._("The campaign's ROI in the same period last year."),
+                "percent",
                 True,
             ),
         ]
@@ -880,7 +944,7 @@ class CustomerRoiDashboard(models.AbstractModel):
         ]
         campaigns = [
             {column["key"]: row[column["key"]] for column in columns}
-            for row in self._campaign_values(opts["company_ids"], opts["start"], opts["end"])
+            for row in self._campaign_rows(opts)
         ]
         company = self.env["res.company"].browse(opts["company_ids"][0])
         return {

@@ -35,6 +35,17 @@ class TestCampaignRoi(RoiCommon):
         self.assertEqual(row["cost_per_lead"], 300.0)
         self.assertEqual(row["cost_per_customer"], 300.0)
 
+    def test_previous_period_and_last_year_beside(self):
+        """In March: C2's February (no revenue, ROI -100%) and March 2024
+        (nothing) beside its March figures."""
+        row = self._campaign(self._dashboard(), self.c2)
+        self.assertEqual((row["revenue_previous"], row["roi_previous"]), (0.0, -1.0))
+        self.assertEqual((row["revenue_last_year"], row["roi_last_year"]), (0.0, None))
+        april = self._campaign(self._dashboard(date="2025-04-02"), self.c1)
+        self.assertEqual(april["revenue"], 0.0)
+        self.assertEqual(april["revenue_previous"], 1300.0)
+        self.assertAlmostEqual(april["roi_previous"], 0.3)
+
     def test_campaign_previous_month(self):
         """February: C2 cost 100 and C1's lead L1, nothing won: C2 lost
         all it spent (ROI -100%)."""

@@ -3,7 +3,15 @@ from odoo.tests import tagged
 
 from .common import RoiCommon
 
-COST_KEYS = {"margin", "cost", "roi", "cost_per_lead", "cost_per_customer"}
+COST_KEYS = {
+    "margin",
+    "cost",
+    "roi",
+    "cost_per_lead",
+    "cost_per_customer",
+    "roi_previous",
+    "roi_last_year",
+}
 
 
 @tagged("post_install", "-at_install")
