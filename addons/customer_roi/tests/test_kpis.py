@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import RoiCommon
 
@@ -90,6 +91,55 @@ class TestKpis(RoiCommon):
         self.assertEqual(kpis["customers"]["value"], 1)
         self.assertEqual(kpis["revenue"]["value"], 200.0)
         self.assertEqual(kpis["revenue"]["previous"], 100.0)
+
+    def test_complaint_rate_and_csat(self):
+        """Complaints (complaint module): A on 12 March rated 4, D on 20
+        March rated 2 and on 28 March unrated, B on 5 March rated 5 (no
+        order in March), F on 10 February rated 3. March: A and D of the 5
+        customers complained (0.4), CSAT (4 + 2) / 2; February: F of 4
+        (0.25), CSAT 3."""
+        dashboard = self.env["customer.roi.dashboard"]
+        if not dashboard._complaints_installed():
+            kpis = self._rows(self._dashboard(), "kpi")
+            self.assertNotIn("complaint_rate", kpis)
+            return
+        complaint_type = self.env.ref("customer_complaint.ticket_type_complaint")
+        plan = [
+            ("A", "2025-03-12 10:00:00", 4),
+            ("D", "2025-03-20 10:00:00", 2),
+            ("D", "2025-03-28 10:00:00", 0),
+            ("B", "2025-03-05 10:00:00", 5),
+            ("F", "2025-02-10 10:00:00", 3),
+        ]
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Complaint of {name}",
+                    "description": "Broken teapot",
+                    "partner_id": self.partners[name].id,
+                    "company_id": self.company.id,
+                    "type_id": complaint_type.id,
+                    "complaint_date": date,
+                }
+                for name, date, _rating in plan
+            ]
+        )
+        tickets.flush_recordset()
+        for ticket, (_name, _date, rating) in zip(tickets, plan, strict=True):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET rating_last_value = %s WHERE id = %s",
+                    SQL.identifier(ticket._table),
+                    rating,
+                    ticket.id,
+                )
+            )
+        tickets.invalidate_recordset(["rating_last_value"])
+        kpis = self._rows(self._dashboard(), "kpi")
+        self.assertEqual(kpis["complaint_rate"]["value"], 2 / 5)
+        self.assertEqual(kpis["csat"]["value"], (4 + 2) / 2)
+        self.assertEqual(kpis["complaint_rate"]["previous"], 1 / 4)
+        self.assertEqual(kpis["csat"]["previous"], 3.0)
 
     def test_complaint_kpis_follow_the_plugin(self):
         kpis = self._rows(self._dashboard(), "kpi")
