@@ -4,7 +4,9 @@ from unittest.mock import patch
 
 import openpyxl
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from odoo.addons.report_xlsx.controllers.main import ReportController as XlsxReportController
 
 from ..report.customer_roi_dashboard_xlsx import CustomerRoiDashboardXlsx
 
@@ -93,3 +95,26 @@ class TestXlsxRoute(HttpCase):
     def test_outsider_refused(self):
         response = self._export("roi_route_outsider")
         self.assertNotEqual(response.status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestReadOnly(TransactionCase):
+    """The dashboard and the export only read: marked so, they run on a
+    replica when one is configured."""
+
+    def test_methods_and_route_marked_read_only(self):
+        for model, method in [
+            ("customer.roi.dashboard", "get_dashboard"),
+            ("customer.roi.dashboard", "get_filter_choices"),
+            ("report.customer_roi.dashboard_xlsx", "create_xlsx_report"),
+        ]:
+            self.assertTrue(
+                getattr(getattr(type(self.env[model]), method), "_readonly", False), method
+            )
+        # report_xlsx's route, merged with the routes it overrides as Odoo does
+        routing = {}
+        for cls in reversed(XlsxReportController.__mro__):
+            method = vars(cls).get("report_routes")
+            routing.update(getattr(method, "original_routing", {}))
+        self.assertIn("/report/<converter>/<reportname>", routing["routes"])
+        self.assertTrue(routing.get("readonly"))
