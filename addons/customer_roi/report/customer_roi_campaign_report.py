@@ -26,14 +26,36 @@ class CustomerRoiCampaignReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    lead_count = fields.Integer(string="Leads", readonly=True)
-    opportunity_count = fields.Integer(string="Opportunities", readonly=True)
-    order_count = fields.Integer(string="Won Orders", readonly=True)
-    new_customer_count = fields.Integer(string="New Customers", readonly=True)
-    revenue = fields.Monetary(readonly=True)
-    goods_cost = fields.Monetary(string="Cost of Goods", readonly=True, groups=MANAGER)
-    margin = fields.Monetary(string="Gross Margin", readonly=True, groups=MANAGER)
-    cost = fields.Monetary(string="Campaign Cost", readonly=True, groups=MANAGER)
+    lead_count = fields.Integer(
+        string="Leads", readonly=True, help="Leads and opportunities created with the campaign."
+    )
+    opportunity_count = fields.Integer(
+        string="Opportunities", readonly=True, help="Of the leads, the opportunities."
+    )
+    order_count = fields.Integer(
+        string="Won Orders",
+        readonly=True,
+        help="Confirmed orders attributed to the campaign: the order's campaign, or else "
+        "its opportunity's (last touch).",
+    )
+    new_customer_count = fields.Integer(
+        string="New Customers",
+        readonly=True,
+        help="Won orders that are their customer's first confirmed order in the company.",
+    )
+    revenue = fields.Monetary(readonly=True, help="Untaxed amount of the won orders.")
+    goods_cost = fields.Monetary(
+        string="Cost of Goods",
+        readonly=True,
+        groups=MANAGER,
+        help="Quantity x the product's cost of the goods of the won orders.",
+    )
+    margin = fields.Monetary(
+        string="Gross Margin", readonly=True, groups=MANAGER, help="Revenue - cost of goods."
+    )
+    cost = fields.Monetary(
+        string="Campaign Cost", readonly=True, groups=MANAGER, help="The campaign's cost lines."
+    )
 
     @property
     def _table_query(self):

@@ -26,11 +26,26 @@ class CustomerRoiCustomerReport(models.Model):
         readonly=True,
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    revenue = fields.Monetary(readonly=True, groups=MANAGER)
-    goods_cost = fields.Monetary(string="Cost of Goods", readonly=True, groups=MANAGER)
-    margin = fields.Monetary(string="Gross Margin", readonly=True, groups=MANAGER)
-    cost_to_serve = fields.Monetary(string="Cost to Serve", readonly=True, groups=MANAGER)
-    profit = fields.Monetary(readonly=True, groups=MANAGER)
+    revenue = fields.Monetary(
+        readonly=True, groups=MANAGER, help="Invoiced revenue (value ledger)."
+    )
+    goods_cost = fields.Monetary(
+        string="Cost of Goods",
+        readonly=True,
+        groups=MANAGER,
+        help="Cost of the goods invoiced (value ledger).",
+    )
+    margin = fields.Monetary(
+        string="Gross Margin", readonly=True, groups=MANAGER, help="Revenue - cost of goods."
+    )
+    cost_to_serve = fields.Monetary(
+        string="Cost to Serve",
+        readonly=True,
+        groups=MANAGER,
+        help="Every other cost of the value ledger: complaint compensations, loyalty "
+        "rewards, allocated campaign cost...",
+    )
+    profit = fields.Monetary(readonly=True, groups=MANAGER, help="Gross margin - cost to serve.")
 
     @property
     def _table_query(self):
