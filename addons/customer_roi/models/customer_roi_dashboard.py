@@ -59,7 +59,10 @@ class CustomerRoiDashboard(models.AbstractModel):
             if not start or not end:
                 raise UserError(self.env._("A custom period needs a start and an end date."))
         else:
-            day = fields.Date.to_date(options.get("date")) or fields.Date.context_today(self)
+            # the period holding today, counted in UTC days as the order dates are
+            day = fields.Date.to_date(options.get("date")) or (
+                self.env["customer.profile"]._facts_today()
+            )
             start, end = engine.period_bounds(kind, day)
         if end < start:
             raise UserError(

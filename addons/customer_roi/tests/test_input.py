@@ -42,3 +42,10 @@ class TestInput(CustomerCommon):
                     "revenue_target": -1,
                 }
             ).flush_recordset()
+
+    def test_default_period_is_the_current_month(self):
+        today = self.env["customer.profile"]._facts_today()
+        options = self.env["customer.roi.dashboard"].get_dashboard({})["options"]
+        self.assertEqual(options["period"], "month")
+        self.assertEqual(options["date_from"], str(today.replace(day=1)))
+        self.assertGreaterEqual(options["date_to"], str(today))
