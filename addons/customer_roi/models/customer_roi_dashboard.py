@@ -257,7 +257,7 @@ class CustomerRoiDashboard(models.AbstractModel):
                      WHERE %(cost.company_id)s = ANY(%(companies)s)
                        AND %(cost.date)s BETWEEN %(start)s AND %(end)s)
             """,
-            orders=self._sql_attributed_orders(company_ids, previous_start, end),
+            orders=self._sql_kpi_orders(company_ids, previous_start, end, team_id, user_id),
             filters=SQL(" AND ").join(order_filters),
             profiles=profiles._sql_profiles(company_ids=company_ids),
             start=start,
@@ -279,8 +279,23 @@ class CustomerRoiDashboard(models.AbstractModel):
             "campaign_cost",
         ]
         values = dict(zip(keys, row, strict=True))
-        values.update(self._complaint_values(company_ids, start, end, order_filters))
+        values.update(
+            self._complaint_values(
+                company_ids, start, end, order_filters, team_id=team_id, user_id=user_id
+            )
+        )
         return values
+
+    @api.model
+    def _sql_kpi_orders(self, company_ids, start, end, team_id=None, user_id=None):
+        """The orders the KPIs count: the confirmed orders themselves, or,
+        filtered by team or salesperson, the attributed orders (which carry
+        them)."""
+        if team_id or user_id:
+            return self._sql_attributed_orders(company_ids, start, end)
+        return self.env["customer.profile"]._sql_confirmed_orders(
+            company_ids=company_ids, since=start
+        )
 
     @api.model
     def _complaints_installed(self):
@@ -290,7 +305,7 @@ class CustomerRoiDashboard(models.AbstractModel):
         )
 
     @api.model
-    def _complaint_values(self, company_ids, start, end, order_filters):
+    def _complaint_values(self, company_ids, start, end, order_filters, team_id=None, user_id=None):
         """Customers of the period who complained in it, and the average
         rating of the complaints received in it (complaint plugin only)."""
         if not self._complaints_installed():
@@ -315,10 +330,12 @@ class CustomerRoiDashboard(models.AbstractModel):
                       JOIN cur ON cur.partner_id = c.partner_id AND cur.company_id = c.company_id
                      WHERE c.rating > 0)
             """,
-            orders=self._sql_attributed_orders(company_ids, start, end),
-            filters=SQL(" AND ").join(order_filters),
+            orders=self._sql_kpi_orders(company_ids, start, end, team_id, user_id),
+            filters=SQL(" AND ").join(
+                [*order_filters, self._sql_period(SQL("a.date_order"), start, end)]
+            ),
             period=self._sql_period(
-                self.env["customer.profile"]._sql_column("helpdesk.ticket", "complaint_date", "t"),
+                profiles._sql_column("helpdesk.ticket", "complaint_date", "t"),
                 start,
                 end,
             ),
