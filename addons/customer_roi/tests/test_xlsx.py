@@ -125,6 +125,9 @@ class TestXlsx(RoiCommon):
             module.server_cursor_rows = original
         self.assertEqual(len(chunks), workbook["Value ledger"].max_row - 1)
         self.assertGreater(len(chunks), 2)
+        # rows go to disk as they are written
+        options = self.env["report.customer_roi.dashboard_xlsx"].get_workbook_options()
+        self.assertTrue(options["constant_memory"])
 
 
 @tagged("post_install", "-at_install")
