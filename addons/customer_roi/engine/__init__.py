@@ -1,0 +1,1 @@
+"""Plain-Python arithmetic of the ROI reports (no Odoo import)."""
