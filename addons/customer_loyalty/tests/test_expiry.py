@@ -73,6 +73,32 @@ class TestExpiry(LoyaltyCommon):
         self.assertEqual(member.points, 0)
         self.assertFalse(member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry"))
 
+    def test_order_cancelled_after_its_points_expired(self):
+        """Cancelling an order whose points already expired takes nothing
+        back: the balance stays, never below zero, and the batch stays
+        expired."""
+        member = self._member("Expire Qiu")
+        order = self._order(member.partner_id, 100, days_ago=400)
+        self._refreshed(member)
+        batch = member.batch_ids
+        self.assertEqual((batch.points, member.points), (100, 100))
+        # earned 400 days ago, valid 12 months
+        self.Batch._expire(self.program)
+        member.invalidate_recordset()
+        self.assertEqual((batch.state, member.points), ("expired", 0))
+        order._action_cancel()
+        self._refreshed(member)
+        batch.invalidate_recordset()
+        self.assertEqual((batch.state, member.points), ("expired", 0))
+        self.assertFalse(
+            self.env["customer.event"].search(
+                [
+                    ("partner_id", "=", member.partner_id.id),
+                    ("event_type", "=", "loyalty_points_back"),
+                ]
+            )
+        )
+
     def test_next_expiry_and_reminder(self):
         member = self._member("Remind Xu")
         today = date(2026, 5, 1)
