@@ -3,6 +3,36 @@ from odoo import Command
 from odoo.addons.customer_relationship.tests.common import CustomerCommon
 
 
+def membership_program_values(name, company, **values):
+    """Values of a membership program of ``company``: one point per unit of
+    currency spent, 0.05 per point, a 10% discount for 100 points."""
+    return {
+        "name": name,
+        "program_type": "loyalty",
+        "trigger": "auto",
+        "applies_on": "both",
+        "company_id": company.id,
+        "customer_membership": True,
+        "customer_point_value": 0.05,
+        "rule_ids": [
+            Command.create(
+                {"reward_point_mode": "money", "reward_point_amount": 1, "minimum_amount": 0}
+            )
+        ],
+        "reward_ids": [
+            Command.create(
+                {
+                    "reward_type": "discount",
+                    "discount_mode": "per_order",
+                    "discount": 10,
+                    "required_points": 100,
+                }
+            )
+        ],
+        **values,
+    }
+
+
 class LoyaltyCommon(CustomerCommon):
     """A membership program of the test company: one point per unit of
     currency spent, tiers Silver (0), Gold (1,000 points, x1.5) and
@@ -12,38 +42,14 @@ class LoyaltyCommon(CustomerCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Test Club",
-                "program_type": "loyalty",
-                "trigger": "auto",
-                "applies_on": "both",
-                "company_id": cls.company.id,
-                "customer_membership": True,
-                "customer_point_value": 0.05,
-                "customer_tier_grace_months": 1,
-                "customer_tier_period_months": 12,
-                "customer_points_validity_months": 12,
-                "customer_expiry_reminder_days": 30,
-                "rule_ids": [
-                    Command.create(
-                        {
-                            "reward_point_mode": "money",
-                            "reward_point_amount": 1,
-                            "minimum_amount": 0,
-                        }
-                    )
-                ],
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_order",
-                            "discount": 10,
-                            "required_points": 100,
-                        }
-                    )
-                ],
-            }
+            membership_program_values(
+                "Test Club",
+                cls.company,
+                customer_tier_grace_months=1,
+                customer_tier_period_months=12,
+                customer_points_validity_months=12,
+                customer_expiry_reminder_days=30,
+            )
         )
         Tier = cls.env["customer.loyalty.tier"]
         cls.silver, cls.gold, cls.platinum = Tier.create(

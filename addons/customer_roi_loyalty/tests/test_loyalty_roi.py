@@ -1,7 +1,7 @@
-from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.customer_loyalty.tests.common import membership_program_values
 from odoo.addons.customer_roi.tests.common import RoiCommon
 
 
@@ -21,34 +21,7 @@ class TestLoyaltyRoi(RoiCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "ROI Club",
-                "program_type": "loyalty",
-                "trigger": "auto",
-                "applies_on": "both",
-                "company_id": cls.company.id,
-                "customer_membership": True,
-                "customer_point_value": 0.05,
-                "rule_ids": [
-                    Command.create(
-                        {
-                            "reward_point_mode": "money",
-                            "reward_point_amount": 1,
-                            "minimum_amount": 0,
-                        }
-                    )
-                ],
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_order",
-                            "discount": 10,
-                            "required_points": 100,
-                        }
-                    )
-                ],
-            }
+            membership_program_values("ROI Club", cls.company)
         )
         Member = cls.env["customer.loyalty.member"]
         cls.member_d = Member.create(
