@@ -512,11 +512,14 @@ class CustomerLoyaltyMember(models.Model):
     def _change_tiers(self, changes):
         """Apply {member id: (new tier or empty, reason)}: the tier, its
         history row, the timeline row, the mail to the member, the tier fact
-        and the tier's pricelist. Returns the number of changes."""
+        and the tier's pricelist (a member leaving a tier that gave one gets
+        the default pricelist back, unless another was set since). Returns
+        the number of changes."""
         if not changes:
             return 0
         today = fields.Date.context_today(self)
         members = self.browse(sorted(changes))
+        given = {member.id: member.tier_id.pricelist_id for member in members}
         histories = (
             self.env["customer.loyalty.tier.history"]
             .sudo()
@@ -541,11 +544,15 @@ class CustomerLoyaltyMember(models.Model):
         for tier, tier_members in by_tier.items():
             values = {"tier_id": tier.id, "tier_since": today}
             tier_members.write(values)
-            if tier.pricelist_id:
-                for member in tier_members:
-                    member.partner_id.with_company(member.company_id).sudo().write(
-                        {"property_product_pricelist": tier.pricelist_id.id}
-                    )
+            for member in tier_members:
+                partner = member.partner_id.with_company(member.company_id).sudo()
+                if tier.pricelist_id:
+                    partner.write({"property_product_pricelist": tier.pricelist_id.id})
+                elif given[member.id] and (
+                    partner.specific_property_product_pricelist == given[member.id]
+                ):
+                    # the pricelist the former tier gave, not one set since
+                    partner.specific_property_product_pricelist = False
         members.filtered(lambda m: changes[m.id][1] == "upgrade").write({"below_since": False})
         self.env["customer.event"].sudo()._add_events(
             [

@@ -280,6 +280,37 @@ class TestTiers(LoyaltyCommon):
             member.tier_history_ids.sorted("id").mapped("reason")[-2:], ["review", "review"]
         )
 
+    def test_tier_pricelist_given_and_taken_back(self):
+        """A tier's pricelist goes to its members; a member who leaves the
+        tier gets the default pricelist back, unless another one was set
+        since."""
+        # the company's default pricelist is its first one
+        default, *pricelists = self.env["product.pricelist"].create(
+            [
+                {"name": "List prices", "company_id": self.company.id, "sequence": 1},
+                {"name": "Gold prices", "company_id": self.company.id, "sequence": 50},
+                {"name": "Agreed prices", "company_id": self.company.id, "sequence": 60},
+            ]
+        )
+        self.gold.pricelist_id = pricelists[0]
+        self.program.customer_tier_grace_months = 0
+        first, second = self._member("Price Ye"), self._member("Price Bai")
+        partners = (first | second).partner_id.with_company(self.company)
+        self.assertEqual(partners[0].property_product_pricelist, default)
+        for member in first | second:
+            self._order(member.partner_id, 1200)
+        self._refreshed(first)
+        partners.invalidate_recordset()
+        self.assertEqual(partners.mapped("property_product_pricelist"), pricelists[0])
+        # the second customer's pricelist is then agreed by hand
+        partners[1].property_product_pricelist = pricelists[1]
+        with freeze_time(fields.Date.today() + timedelta(days=400)):
+            self.Member._review_tiers(self.program)
+        self.assertEqual((first | second).mapped("tier_id"), self.silver)
+        partners.invalidate_recordset()
+        self.assertEqual(partners[0].property_product_pricelist, default)
+        self.assertEqual(partners[1].property_product_pricelist, pricelists[1])
+
     def test_downgrade_to_qualifying_tier_when_not_one_step(self):
         self.program.customer_tier_one_step = False
         self.program.customer_tier_grace_months = 0
