@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
+from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -15,6 +15,22 @@ from ..models.customer_profile import FACT_COLUMNS, ORDER_FACT_COLUMNS, SCORE_CO
 
 SCORE_FIELDS = SCORE_COLUMNS
 FACT_FIELDS = ORDER_FACT_COLUMNS
+
+
+class ChineseLabelsCase(TransactionCase):
+    """Tests of a module's zh_CN labels: the language active and the terms of
+    the core and of ``LABEL_MODULE`` loaded again from their files."""
+
+    LABEL_MODULE = "customer_relationship"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["customer_relationship", cls.LABEL_MODULE], ["zh_CN"], overwrite=True
+        )
+        cls.env.registry.clear_cache()
 
 
 class CustomerCommon(BaseCommon):

@@ -1,19 +1,14 @@
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.customer_relationship.tests.common import ChineseLabelsCase
 
 
 @tagged("post_install", "-at_install")
-class TestLabels(TransactionCase):
+class TestLabels(ChineseLabelsCase):
     """RFM segments and lifecycle stages share words (Loyal, New customer /
     忠诚客户, 新客户): wherever both show, each says which it is."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_relationship", "customer_lifecycle"], ["zh_CN"], overwrite=True
-        )
-        cls.env.registry.clear_cache()
+    LABEL_MODULE = "customer_lifecycle"
 
     def _arch(self, model, view_type, lang):
         views = self.env[model].with_context(lang=lang).get_views([(False, view_type)])

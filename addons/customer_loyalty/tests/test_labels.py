@@ -1,18 +1,13 @@
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.customer_relationship.tests.common import ChineseLabelsCase
 
 
 @tagged("post_install", "-at_install")
-class TestLabels(TransactionCase):
+class TestLabels(ChineseLabelsCase):
     """The membership speaks Chinese: labels, the demo tiers, the mails."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_relationship", "customer_loyalty"], ["zh_CN"], overwrite=True
-        )
-        cls.env.registry.clear_cache()
+    LABEL_MODULE = "customer_loyalty"
 
     def test_labels_and_demo_tiers(self):
         zh = self.env(context={"lang": "zh_CN"})

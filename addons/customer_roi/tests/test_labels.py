@@ -1,18 +1,13 @@
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.customer_relationship.tests.common import ChineseLabelsCase
 
 
 @tagged("post_install", "-at_install")
-class TestLabels(TransactionCase):
+class TestLabels(ChineseLabelsCase):
     """The ROI reports speak Chinese: labels, figures and the demo campaigns."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_relationship", "customer_roi"], ["zh_CN"], overwrite=True
-        )
-        cls.env.registry.clear_cache()
+    LABEL_MODULE = "customer_roi"
 
     def test_labels(self):
         zh = self.env(context={"lang": "zh_CN"})
