@@ -567,16 +567,31 @@ class CustomerLoyaltyMember(models.Model):
                 for history in histories
             ]
         )
-        template = self.env.ref(
-            "customer_loyalty.mail_template_tier_change", raise_if_not_found=False
-        )
-        if template:
-            for history in histories.filtered(lambda h: h.member_id.partner_id.email):
-                template.send_mail(history.id, email_layout_xmlid="mail.mail_notification_light")
+        self._mail_tier_changes(histories)
         self._sync_profile_tiers(
             {(member.partner_id.id, member.company_id.id) for member in members}
         )
         return len(members)
+
+    @api.model
+    def _mail_tier_changes(self, histories):
+        """Mail the members of ``histories`` their new tier, in one batch. A
+        new member placed in the program's entry tier is not told: joining
+        is not a change of tier, and the program's own communication plan
+        welcomes new cards."""
+        template = self.env.ref(
+            "customer_loyalty.mail_template_tier_change", raise_if_not_found=False
+        )
+        if not template:
+            return
+        to_mail = histories.filtered(
+            lambda h: h.member_id.partner_id.email
+            and (h.from_tier_id or h.to_tier_id.level > 1)
+        )
+        if to_mail:
+            template.send_mail_batch(
+                to_mail.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
 
     @api.model
     def _sync_profile_tiers(self, keys):

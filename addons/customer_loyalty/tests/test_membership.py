@@ -63,7 +63,7 @@ class TestEnrolment(LoyaltyCommon):
 
     def test_enrol_automatically_at_first_order(self):
         self.program.customer_auto_enrol = True
-        partner = self._customer("Auto Li")
+        partner = self._customer("Auto Li", email="auto.li@example.com")
         self._order(partner, 250)
         self._after_commit()
         member = self.Member.search([("partner_id", "=", partner.id)])
@@ -71,6 +71,27 @@ class TestEnrolment(LoyaltyCommon):
         self.assertEqual(member.points, 250)
         self.assertEqual(member.batch_ids.points, 250)
         self.assertEqual(member.tier_id, self.silver)
+        # joining the entry tier is not a change of tier to mail about
+        self.assertFalse(self._tier_mails(member))
+
+    def test_first_order_above_the_entry_tier_is_mailed(self):
+        self.program.customer_auto_enrol = True
+        partner = self._customer("Auto Gao", email="auto.gao@example.com")
+        self._order(partner, 1200)
+        self._after_commit()
+        member = self.Member.search([("partner_id", "=", partner.id)])
+        self.assertEqual(member.tier_id, self.gold)
+        history = member.tier_history_ids
+        self.assertEqual((history.from_tier_id, history.to_tier_id), (self.silver.browse(), self.gold))
+        self.assertEqual(len(self._tier_mails(member)), 1)
+
+    def _tier_mails(self, member):
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "customer.loyalty.tier.history"),
+                ("res_id", "in", member.tier_history_ids.ids),
+            ]
+        )
 
     def test_member_card_pdf(self):
         member = self._member("Card Zhao", tier=self.gold)
