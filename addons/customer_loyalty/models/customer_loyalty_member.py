@@ -585,13 +585,10 @@ class CustomerLoyaltyMember(models.Model):
         if not template:
             return
         to_mail = histories.filtered(
-            lambda h: h.member_id.partner_id.email
-            and (h.from_tier_id or h.to_tier_id.level > 1)
+            lambda h: h.member_id.partner_id.email and (h.from_tier_id or h.to_tier_id.level > 1)
         )
         if to_mail:
-            template.send_mail_batch(
-                to_mail.ids, email_layout_xmlid="mail.mail_notification_light"
-            )
+            template.send_mail_batch(to_mail.ids, email_layout_xmlid="mail.mail_notification_light")
 
     @api.model
     def _sync_profile_tiers(self, keys):
@@ -681,8 +678,11 @@ class CustomerLoyaltyMember(models.Model):
                 for partner, company in buyers:
                     if (partner, company) in keys and program.company_id.id in (False, company):
                         by_company.setdefault(company, set()).add(partner)
+                # enrolled by the program's rule: the timeline row says so,
+                # no chatter message per new member
+                enrol = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
                 for company, partners in sorted(by_company.items()):
-                    self.with_company(company)._enrol(
+                    enrol.with_company(company)._enrol(
                         program, self.env["res.partner"].browse(sorted(partners))
                     )
         members = self.search(

@@ -82,7 +82,9 @@ class TestEnrolment(LoyaltyCommon):
         member = self.Member.search([("partner_id", "=", partner.id)])
         self.assertEqual(member.tier_id, self.gold)
         history = member.tier_history_ids
-        self.assertEqual((history.from_tier_id, history.to_tier_id), (self.silver.browse(), self.gold))
+        self.assertEqual(
+            (history.from_tier_id, history.to_tier_id), (self.silver.browse(), self.gold)
+        )
         self.assertEqual(len(self._tier_mails(member)), 1)
 
     def _tier_mails(self, member):
