@@ -161,14 +161,14 @@ def setup_catalogue(ctx):
             """
             CREATE TEMP TABLE bench_extra AS
             SELECT l.id AS line_id, j,
-                   (((FLOOR(%(size)s * POWER(RANDOM(), 2)))::int
-                     + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + (l.order_id %% 3)) END)
-                    %% %(size)s) AS n
+                   MOD((FLOOR(%(size)s * POWER(RANDOM(), 2)))::int
+                       + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + MOD(l.order_id, 3)) END,
+                       %(size)s) AS n
               FROM (SELECT DISTINCT ON (%(sol.order_id)s) %(sol.id)s, %(sol.order_id)s
                       FROM %(sol)s sol
                       JOIN (%(orders)s) o ON o.id = %(sol.order_id)s
                      ORDER BY %(sol.order_id)s, %(sol.id)s) l
-              CROSS JOIN LATERAL generate_series(1, 1 + (l.order_id %% 3)) j
+              CROSS JOIN LATERAL generate_series(1, 1 + MOD(l.order_id, 3)) j
             """,
             size=CATALOGUE,
             orders=profiles._sql_confirmed_orders([ctx.company.id]),

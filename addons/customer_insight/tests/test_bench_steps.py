@@ -4,6 +4,9 @@ here on a small fixture."""
 
 import types
 import unittest
+from unittest.mock import patch
+
+import bench_data  # tools/, on the path of make test
 
 from odoo.tests import tagged
 
@@ -61,3 +64,33 @@ class TestBenchRuns(InsightCommon):
         self.assertEqual(bench.run_recommendations_one(ctx)[1], 2)
         # scored 180 days ago: only the third customer had ordered
         self.assertEqual(bench.run_backtest(ctx)[1], 1)
+
+    def test_catalogue_setup(self):
+        """The bench's catalogue: a product per slot and 1 to 3 more lines
+        per confirmed order of the company, each of a catalogue product."""
+        order = self._basket(self._customer("Bench Catalogue"), [self.products["A"]], 10)
+        orders = self.env["sale.order"].search(
+            [("company_id", "=", self.company.id), ("state", "=", "sale")]
+        )
+        lines_before = len(orders.order_line)
+        ctx = types.SimpleNamespace(
+            env=self.env,
+            cr=self.env.cr,
+            company=self.company,
+            commit=lambda: None,
+            log=lambda message: None,
+            vacuum=lambda *args, **kw: None,
+            clone_sql=lambda *args: bench_data._clone_sql(self.env.cr, *args),
+        )
+        with patch.object(bench, "CATALOGUE", 5):
+            bench.setup_catalogue(ctx)
+        catalogue = self.env["product.product"].search(
+            [("default_code", "=like", f"{bench.CATALOGUE_CODE}%")]
+        )
+        self.assertEqual(len(catalogue), 5)
+        orders.invalidate_recordset()
+        added = orders.order_line.filtered(lambda line: line.product_id in catalogue)
+        self.assertEqual(len(orders.order_line), lines_before + len(added))
+        self.assertGreaterEqual(len(added), len(orders))
+        self.assertLessEqual(len(added), 3 * len(orders))
+        self.assertTrue(order.order_line.filtered(lambda line: line.product_id in catalogue))
