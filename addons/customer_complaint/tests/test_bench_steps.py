@@ -58,6 +58,15 @@ class TestBenchRuns(ComplaintCommon):
         self.assertEqual(
             set(complaints.commercial_partner_id.ids), {self.customer.id, self.other_customer.id}
         )
+        # a second bench finds them in place and keeps them
+        with patch.object(bench, "DUE_EVERY", 4):
+            bench.setup_complaints(ctx)
+        self.assertEqual(
+            self.env["helpdesk.ticket"]
+            .search([("company_id", "=", self.company.id), ("is_complaint", "=", True)])
+            .ids,
+            complaints.ids,
+        )
         savepoint = self.env.cr.savepoint()
         seconds, rows = bench.run_floor(ctx)
         self.assertGreaterEqual(seconds, 0)
