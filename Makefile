@@ -36,10 +36,11 @@ test:
 		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "../$$d"; done)
 
 # SCALE=small (10,000 customers, 100,000 orders) or SCALE=CUSTOMERS:ORDERS;
-# default 100,000 customers and 1,000,000 orders. See README.md, Benchmark.
+# default 100,000 customers and 1,000,000 orders. MODULES=a,b: only the steps
+# of those modules (and their floors). See README.md, Benchmark.
 bench:
 	@bash $(BOOT) setup && bash $(BOOT) pg && bash $(BOOT) config
-	@$(VENV)/bin/python tools/bench.py $(if $(SCALE),--scale $(SCALE))
+	@$(VENV)/bin/python tools/bench.py $(if $(SCALE),--scale $(SCALE)) $(if $(MODULES),--modules $(MODULES))
 
 # A prefork Odoo on copies of the demo database and of a vanilla one; see
 # README.md, Concurrency. CLIENTS=60 ORDERS=200 ORDER_CLIENTS=20 by default.

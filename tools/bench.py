@@ -351,6 +351,23 @@ def load_steps(modules):
     return steps
 
 
+def select_steps(steps, modules):
+    """The steps of ``modules`` (all steps when empty) and the floors they
+    are measured against, whichever module declares them."""
+    if not modules:
+        return steps
+    unknown = set(modules) - {step.module for step in steps}
+    if unknown:
+        raise SystemExit(f"no bench steps in {', '.join(sorted(unknown))}")
+    chosen = {step.qualified_key for step in steps if step.module in modules}
+    chosen |= {
+        step.floor_key()
+        for step in steps
+        if step.qualified_key in chosen and step.floor_key() is not None
+    }
+    return [step for step in steps if step.qualified_key in chosen]
+
+
 # ---------------------------------------------------------------- measuring
 class DatabaseRun:
     """The steps measured on one database."""
@@ -662,7 +679,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="default", help="default, small or CUSTOMERS:ORDERS")
     parser.add_argument("--config", default=os.path.join(ROOT, ".build", "odoo.cfg"))
+    parser.add_argument(
+        "--modules",
+        default="",
+        help="comma-separated modules: only their steps (and the floors they use)",
+    )
     args = parser.parse_args()
+    only = [name for name in args.modules.split(",") if name]
     customers, orders = parse_scale(args.scale)
 
     import odoo  # noqa: PLC0415
@@ -698,7 +721,7 @@ def main():
         registry = Registry(name)
         with registry.cursor() as cr:
             if steps is None:
-                steps = load_steps(installed_modules(cr))
+                steps = select_steps(load_steps(installed_modules(cr)), only)
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             installed = set(installed_modules(cr))
             run = DatabaseRun(
@@ -769,7 +792,8 @@ def main():
         "table": rows,
         "details": {run.database: run.results for run in runs},
     }
-    path = os.path.join(out_dir, f"bench-{dbname}.json")
+    suffix = "".join(f"-{name}" for name in only)
+    path = os.path.join(out_dir, f"bench-{dbname}{suffix}.json")
     with open(path, "w") as handle:
         json.dump(report, handle, indent=1, default=str)
     say(f"\nwritten to {os.path.relpath(path, ROOT)}")

@@ -123,26 +123,30 @@ def run_churn(ctx):
 
 
 def setup_catalogue(ctx):
-    """A catalogue of products and 1 to 3 more lines per confirmed order of
-    the company, committed once per database."""
+    """A catalogue of ``CATALOGUE`` products, and 1 to 3 lines of them on
+    every confirmed order of the company that has none (the bench builder's
+    orders have no lines), committed once per database: the first product
+    of an order drawn with a skew to the popular ones, the next ones among
+    its neighbours."""
     env = ctx.env
-    products = env["product.product"].search([("default_code", "=like", f"{CATALOGUE_CODE}%")])
-    if products:
-        return
     started = time.perf_counter()
-    categories = env["product.category"].create([{"name": f"Bench Category {n}"} for n in range(6)])
-    products = env["product.product"].create(
-        [
-            {
-                "name": f"Bench Product {n:03d}",
-                "default_code": f"{CATALOGUE_CODE}{n:03d}",
-                "categ_id": categories[n % 6].id,
-                "list_price": 10.0 + n,
-                "type": "consu",
-            }
-            for n in range(CATALOGUE)
-        ]
-    )
+    products = env["product.product"].search([("default_code", "=like", f"{CATALOGUE_CODE}%")])
+    if not products:
+        categories = env["product.category"].create(
+            [{"name": f"Bench Category {n}"} for n in range(6)]
+        )
+        products = env["product.product"].create(
+            [
+                {
+                    "name": f"Bench Product {n:03d}",
+                    "default_code": f"{CATALOGUE_CODE}{n:03d}",
+                    "categ_id": categories[n % 6].id,
+                    "list_price": 10.0 + n,
+                    "type": "consu",
+                }
+                for n in range(CATALOGUE)
+            ]
+        )
     env.flush_all()
     ctx.cr.execute("CREATE TEMP TABLE bench_catalogue (n int PRIMARY KEY, product_id int)")
     ctx.cr.execute(
@@ -151,43 +155,60 @@ def setup_catalogue(ctx):
         (products.ids,),
     )
     ctx.cr.execute("SELECT setseed(0.14)")
-    # one line of each order is copied 1 to 3 times with a catalogue product:
-    # the first drawn with a skew to the popular ones, the next ones among
-    # its neighbours
     profiles = _sql(ctx)
     ctx.cr.execute(
         profiles._sql_over_tables(
             {"sol": "sale.order.line"},
             """
             CREATE TEMP TABLE bench_extra AS
-            SELECT l.id AS line_id, j,
+            SELECT o.id AS order_id, j,
                    MOD((FLOOR(%(size)s * POWER(RANDOM(), 2)))::int
-                       + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + MOD(l.order_id, 3)) END,
+                       + CASE WHEN j = 1 THEN 0 ELSE (j - 1) * (1 + MOD(o.id, 3)) END,
                        %(size)s) AS n
-              FROM (SELECT DISTINCT ON (%(sol.order_id)s) %(sol.id)s, %(sol.order_id)s
-                      FROM %(sol)s sol
-                      JOIN (%(orders)s) o ON o.id = %(sol.order_id)s
-                     ORDER BY %(sol.order_id)s, %(sol.id)s) l
-              CROSS JOIN LATERAL generate_series(1, 1 + MOD(l.order_id, 3)) j
+              FROM (%(orders)s) o
+             CROSS JOIN LATERAL generate_series(1, 1 + MOD(o.id, 3)) j
+             WHERE NOT EXISTS (SELECT 1 FROM %(sol)s sol
+                                WHERE %(sol.order_id)s = o.id
+                                  AND %(sol.product_id)s = ANY(%(products)s))
             """,
-            size=CATALOGUE,
+            size=len(products),
             orders=profiles._sql_confirmed_orders([ctx.company.id]),
+            products=products.ids,
         )
     )
-    ctx.cr.execute(
-        ctx.clone_sql(
-            "sale_order_line",
-            {"product_id": "c.product_id", "name": "'Bench Product'"},
-            "src",
-            "FROM bench_extra e JOIN sale_order_line src ON src.id = e.line_id"
-            " JOIN bench_catalogue c ON c.n = e.n",
+    lines = 0
+    if ctx.cr.rowcount:
+        template = env["sale.order.line"].search(
+            [("display_type", "=", False), ("state", "=", "sale")], limit=1, order="id"
         )
-    )
-    lines = ctx.cr.rowcount
+        ctx.cr.execute(
+            ctx.clone_sql(
+                "sale_order_line",
+                {
+                    "order_id": "so.id",
+                    "order_partner_id": "so.partner_id",
+                    "company_id": "so.company_id",
+                    "currency_id": "so.currency_id",
+                    "salesman_id": "so.user_id",
+                    "state": "'sale'",
+                    "product_id": "c.product_id",
+                    "name": "'Bench Product'",
+                    "sequence": "10 + e.j",
+                    "create_date": "so.date_order",
+                    "write_date": "so.date_order",
+                },
+                "src",
+                "FROM bench_extra e JOIN sale_order so ON so.id = e.order_id"
+                " JOIN bench_catalogue c ON c.n = e.n"
+                f" CROSS JOIN (SELECT * FROM sale_order_line WHERE id = {int(template.id)}) src",
+            )
+        )
+        lines = ctx.cr.rowcount
     ctx.cr.execute("DROP TABLE bench_extra, bench_catalogue")
     ctx.commit()
     ctx.log(f"insight: {lines} order lines added in {time.perf_counter() - started:.1f}s")
-    ctx.vacuum("sale_order_line")
+    if lines:
+        ctx.vacuum("sale_order_line")
 
 
 def run_rules(ctx):

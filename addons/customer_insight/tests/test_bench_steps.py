@@ -6,10 +6,9 @@ import types
 import unittest
 from unittest.mock import patch
 
-import bench_data  # tools/, on the path of make test
-
 from odoo.tests import tagged
 
+from odoo.addons.customer_relationship.tests.test_bench_mailing import bench_data_clone_sql
 from odoo.addons.customer_relationship.tests.test_bench_steps import DeclaredStep
 
 from .. import bench
@@ -73,6 +72,7 @@ class TestBenchRuns(InsightCommon):
             [("company_id", "=", self.company.id), ("state", "=", "sale")]
         )
         lines_before = len(orders.order_line)
+        clone = bench_data_clone_sql()
         ctx = types.SimpleNamespace(
             env=self.env,
             cr=self.env.cr,
@@ -80,7 +80,7 @@ class TestBenchRuns(InsightCommon):
             commit=lambda: None,
             log=lambda message: None,
             vacuum=lambda *args, **kw: None,
-            clone_sql=lambda *args: bench_data._clone_sql(self.env.cr, *args),
+            clone_sql=lambda *args: clone(self.env.cr, *args),
         )
         with patch.object(bench, "CATALOGUE", 5):
             bench.setup_catalogue(ctx)
@@ -94,3 +94,10 @@ class TestBenchRuns(InsightCommon):
         self.assertGreaterEqual(len(added), len(orders))
         self.assertLessEqual(len(added), 3 * len(orders))
         self.assertTrue(order.order_line.filtered(lambda line: line.product_id in catalogue))
+        self.assertEqual(set(added.mapped("state")), {"sale"})
+        self.assertEqual(added.order_partner_id, orders.partner_id & added.order_partner_id)
+        # a second bench finds every order with its lines
+        with patch.object(bench, "CATALOGUE", 5):
+            bench.setup_catalogue(ctx)
+        orders.invalidate_recordset()
+        self.assertEqual(len(orders.order_line), lines_before + len(added))
