@@ -616,7 +616,10 @@ class CustomerLifecycleState(models.Model):
                   FROM c
                   LEFT JOIN (%(profiles)s) p
                     ON p.partner_id = c.partner_id AND p.company_id = c.company_id
-                 WHERE TRUE %(partner_filter)s
+                 WHERE NOT EXISTS (SELECT 1 FROM %(s2)s s2
+                                    WHERE %(s2.partner_id)s = c.partner_id
+                                      AND %(s2.company_id)s = c.company_id)
+                       %(partner_filter)s
                 ON CONFLICT (%(s:partner_id)s, %(s:company_id)s) DO NOTHING
                 RETURNING %(s:id)s
                 """,

@@ -604,42 +604,45 @@ class CustomerLoyaltyMember(models.Model):
         company_ids = tuple({company for _partner, company in keys})
         fact_fields = ["loyalty_tier_id", "loyalty_tier_level", "loyalty_member"]
         profiles.invalidate_model(fact_fields)
+        # set-based: the best tier and the membership of every key at once,
+        # joined by hash to the profiles (a lateral lookup per profile does
+        # not scale to a review of every member)
         self.env.execute_query(
             profiles._sql_over_tables(
-                {
-                    "cp": "customer.profile",
-                    "cp2": "customer.profile",
-                    "m": self._name,
-                    "t": "customer.loyalty.tier",
-                },
+                {"cp": "customer.profile", "m": self._name, "t": "customer.loyalty.tier"},
                 """
+                WITH members AS (
+                    SELECT %(m.partner_id)s AS partner_id, %(m.company_id)s AS company_id,
+                           %(t.id)s AS tier_id, %(t.level)s AS level
+                      FROM %(m)s m LEFT JOIN %(t)s t ON %(t.id)s = %(m.tier_id)s
+                     WHERE %(m.active)s AND %(m.partner_id)s = ANY(%(partners)s)
+                       AND %(m.company_id)s = ANY(%(companies)s)
+                ), best AS (
+                    SELECT DISTINCT ON (partner_id, company_id)
+                           partner_id, company_id, tier_id, level
+                      FROM members
+                     ORDER BY partner_id, company_id, tier_id IS NULL, level DESC, tier_id
+                ), facts AS (
+                    SELECT %(cp.id)s AS id, best.tier_id,
+                           coalesce(best.level, 0) AS level,
+                           best.partner_id IS NOT NULL AS found
+                      FROM %(cp)s cp
+                      LEFT JOIN best ON best.partner_id = %(cp.partner_id)s
+                                    AND best.company_id = %(cp.company_id)s
+                     WHERE %(cp.partner_id)s = ANY(%(partners)s)
+                       AND %(cp.company_id)s = ANY(%(companies)s)
+                )
                 UPDATE %(cp)s cp
-                   SET %(cp:loyalty_tier_id)s = best.tier_id,
-                       %(cp:loyalty_tier_level)s = coalesce(best.level, 0),
-                       %(cp:loyalty_member)s = membership.found
-                  FROM %(cp2)s cp2
-                  LEFT JOIN LATERAL (
-                        SELECT %(t.id)s AS tier_id, %(t.level)s AS level
-                          FROM %(m)s m JOIN %(t)s t ON %(t.id)s = %(m.tier_id)s
-                         WHERE %(m.partner_id)s = %(cp2.partner_id)s
-                           AND %(m.company_id)s = %(cp2.company_id)s AND %(m.active)s
-                         ORDER BY %(t.level)s DESC, %(t.id)s
-                         LIMIT 1
-                  ) best ON true
-                  CROSS JOIN LATERAL (
-                        SELECT EXISTS (
-                            SELECT 1 FROM %(m)s m
-                             WHERE %(m.partner_id)s = %(cp2.partner_id)s
-                               AND %(m.company_id)s = %(cp2.company_id)s AND %(m.active)s
-                        ) AS found
-                  ) membership
-                 WHERE %(cp.id)s = %(cp2.id)s
-                   AND %(cp.partner_id)s IN %(partners)s AND %(cp.company_id)s IN %(companies)s
-                   AND (%(cp.loyalty_tier_id)s IS DISTINCT FROM best.tier_id
-                        OR %(cp.loyalty_member)s IS DISTINCT FROM membership.found)
+                   SET %(cp:loyalty_tier_id)s = facts.tier_id,
+                       %(cp:loyalty_tier_level)s = facts.level,
+                       %(cp:loyalty_member)s = facts.found
+                  FROM facts
+                 WHERE %(cp.id)s = facts.id
+                   AND (%(cp.loyalty_tier_id)s IS DISTINCT FROM facts.tier_id
+                        OR %(cp.loyalty_member)s IS DISTINCT FROM facts.found)
                 """,
-                partners=partner_ids,
-                companies=company_ids,
+                partners=list(partner_ids),
+                companies=list(company_ids),
             )
         )
         profiles.invalidate_model(fact_fields)
