@@ -34,6 +34,15 @@ class CustomerRoiCampaignCost(models.Model):
     )
     category = fields.Selection(COST_CATEGORIES, required=True, default="advertising")
     description = fields.Char()
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        index="btree_not_null",
+        check_company=True,
+        help="The sales team this spend acquires customers for: the dashboard filtered by "
+        "this team counts it in the team's customer acquisition cost. Leave it empty for "
+        "spend of the whole company.",
+    )
 
     @api.constrains("amount")
     def _check_amount(self):

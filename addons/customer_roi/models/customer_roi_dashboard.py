@@ -255,7 +255,8 @@ class CustomerRoiDashboard(models.AbstractModel):
                    (SELECT AVG(days) FROM cycle),
                    (SELECT COALESCE(SUM(%(cost.amount)s), 0) FROM %(cost)s cost
                      WHERE %(cost.company_id)s = ANY(%(companies)s)
-                       AND %(cost.date)s BETWEEN %(start)s AND %(end)s)
+                       AND %(cost.date)s BETWEEN %(start)s AND %(end)s
+                       AND (%(team_id)s::int IS NULL OR %(cost.team_id)s = %(team_id)s))
             """,
             orders=self._sql_kpi_orders(company_ids, previous_start, end, team_id, user_id),
             filters=SQL(" AND ").join(order_filters),
@@ -264,6 +265,7 @@ class CustomerRoiDashboard(models.AbstractModel):
             end=end,
             end_next=end + datetime.timedelta(days=1),
             companies=company_ids,
+            team_id=team_id,
         )
         row = self.env.execute_query(query)[0]
         keys = [
@@ -279,6 +281,10 @@ class CustomerRoiDashboard(models.AbstractModel):
             "campaign_cost",
         ]
         values = dict(zip(keys, row, strict=True))
+        if user_id:
+            # acquisition spend is recorded per company or sales team, not
+            # per salesperson
+            values["campaign_cost"] = None
         values.update(
             self._complaint_values(
                 company_ids, start, end, order_filters, team_id=team_id, user_id=user_id
@@ -454,8 +460,10 @@ class CustomerRoiDashboard(models.AbstractModel):
                 "acquisition_cost",
                 self.env._("Customer acquisition cost"),
                 self.env._(
-                    "Campaign costs dated in the period (company-wide) divided by the "
-                    "new customers of the period."
+                    "Campaign costs dated in the period divided by the new customers of the "
+                    "period: the costs of the whole company, or, filtered by a sales team, the "
+                    "costs recorded for that team. Not shown for a salesperson: acquisition "
+                    "spend is recorded per company or sales team."
                 ),
                 "monetary",
                 True,
@@ -750,10 +758,12 @@ class CustomerRoiDashboard(models.AbstractModel):
     # Customer profitability
     # ------------------------------------------------------------------
     @api.model
-    def _customer_values(self, company_ids, start, end):
+    def _customer_values(self, company_ids, start, end, team_id=None, user_id=None):
         """Per customer with a ledger line in ``start``..``end``: revenue,
         cost of goods, cost to serve, and the revenue of the
-        ``GROWTH_PERIODS`` periods before (oldest first)."""
+        ``GROWTH_PERIODS`` periods before (oldest first). With ``team_id``
+        or ``user_id``, the customers whose sales team or salesperson (the
+        customer's own, as on its form) it is."""
         periods = engine.periods_before(start, end, GROWTH_PERIODS)
         earliest = periods[-1][0] if periods else start
         revenue_before = SQL(", ").join(
@@ -768,7 +778,7 @@ class CustomerRoiDashboard(models.AbstractModel):
         ledger.flush_model()
         self.env.flush_all()
         query = self.env["customer.profile"]._sql_over_tables(
-            {"l": "customer.value.line"},
+            {"l": "customer.value.line", "p": "res.partner"},
             """
             SELECT l.partner_id, l.company_id,
                    COALESCE(SUM(l.revenue) FILTER (WHERE %(cur)s), 0) AS revenue,
@@ -776,13 +786,18 @@ class CustomerRoiDashboard(models.AbstractModel):
                    COALESCE(SUM(l.cost) FILTER (WHERE %(cur)s AND l.source != 'goods_cost'), 0),
                    %(revenue_before)s
               FROM %(l)s l
+              JOIN %(p)s p ON %(p.id)s = l.partner_id
              WHERE l.company_id = ANY(%(companies)s) AND l.date BETWEEN %(earliest)s AND %(end)s
+               AND (%(team_id)s::int IS NULL OR %(p.team_id)s = %(team_id)s)
+               AND (%(user_id)s::int IS NULL OR %(p.user_id)s = %(user_id)s)
              GROUP BY l.partner_id, l.company_id
             HAVING COUNT(*) FILTER (WHERE %(cur)s) > 0
              ORDER BY l.partner_id
             """,
             cur=SQL("l.date BETWEEN %s AND %s", start, end),
             revenue_before=revenue_before,
+            team_id=team_id,
+            user_id=user_id,
             companies=company_ids,
             earliest=earliest,
             end=end,
@@ -820,10 +835,11 @@ class CustomerRoiDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _profitability(self, company_ids, start, end):
+    def _profitability(self, company_ids, start, end, team_id=None, user_id=None):
         """Totals of the customers' profitability, the Pareto share and the
-        count of each class."""
-        customers = self._customer_values(company_ids, start, end)
+        count of each class (of the customers of ``team_id`` or ``user_id``
+        if given)."""
+        customers = self._customer_values(company_ids, start, end, team_id, user_id)
         total = {
             key: sum(values[key] for values in customers.values())
             for key in ("revenue", "goods_cost", "margin", "cost_to_serve", "profit")
@@ -841,11 +857,14 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _profitability_rows(self, opts):
         """The profitability figures with the previous period's and last
         year's, as KPI-like rows (managers only)."""
+        owners = {"team_id": opts["team_id"], "user_id": opts["user_id"]}
         figures = {
-            name: self._profitability(opts["company_ids"], *opts[name])[0]
+            name: self._profitability(opts["company_ids"], *opts[name], **owners)[0]
             for name in ("previous", "last_year")
         }
-        figures["current"] = self._profitability(opts["company_ids"], opts["start"], opts["end"])[0]
+        figures["current"] = self._profitability(
+            opts["company_ids"], opts["start"], opts["end"], **owners
+        )[0]
         definitions = [
             (
                 "revenue",

@@ -14,7 +14,8 @@ class CustomerRoiCustomerReport(models.Model):
     _order = "date desc"
     _rec_name = "partner_id"
     _depends = {
-        "customer.value.line": ["company_id", "cost", "date", "partner_id", "revenue", "source"]
+        "customer.value.line": ["company_id", "cost", "date", "partner_id", "revenue", "source"],
+        "res.partner": ["team_id", "user_id"],
     }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -25,7 +26,18 @@ class CustomerRoiCustomerReport(models.Model):
         selection=lambda self: self.env["customer.value.line"]._fields["source"].selection,
         readonly=True,
     )
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        readonly=True,
+        help="The customer's salesperson, as on its form.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        readonly=True,
+        help="The customer's sales team, as on its form.",
+    )
     revenue = fields.Monetary(
         readonly=True, groups=MANAGER, help="Invoiced revenue (value ledger)."
     )
@@ -55,6 +67,7 @@ class CustomerRoiCustomerReport(models.Model):
             SELECT %(l.id)s AS id, %(l.partner_id)s AS partner_id,
                    %(l.company_id)s AS company_id, %(l.date)s AS date,
                    %(l.source)s AS source, %(p.user_id)s AS user_id,
+                   %(p.team_id)s AS team_id,
                    %(l.revenue)s AS revenue,
                    CASE WHEN %(l.source)s = 'goods_cost' THEN %(l.cost)s ELSE 0 END AS goods_cost,
                    %(l.revenue)s - CASE WHEN %(l.source)s = 'goods_cost'

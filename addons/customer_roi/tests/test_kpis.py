@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -91,6 +92,33 @@ class TestKpis(RoiCommon):
         self.assertEqual(kpis["customers"]["value"], 1)
         self.assertEqual(kpis["revenue"]["value"], 200.0)
         self.assertEqual(kpis["revenue"]["previous"], 100.0)
+
+    def test_acquisition_cost_per_sales_team(self):
+        """A team holding D's order (new in March) and a March cost of 250
+        recorded for it: the team's CAC is 250 / 1, the company's counts
+        every cost (900 + 250 over C and D); none per salesperson."""
+        team = self.env["crm.team"].create({"name": "ROI CAC Team", "company_id": self.company.id})
+        self.orders.filtered(lambda o: o.partner_id == self.partners["D"]).team_id = team
+        self.env["customer.roi.campaign.cost"].create(
+            {"campaign_id": self.c1.id, "date": "2025-03-20", "amount": 250, "team_id": team.id}
+        )
+        kpis = self._rows(self._dashboard(team_id=team.id), "kpi")
+        self.assertEqual(kpis["new_customers"]["value"], 1)
+        self.assertEqual(kpis["acquisition_cost"]["value"], 250.0)
+        # February: no cost of the team, nobody new
+        self.assertIsNone(kpis["acquisition_cost"]["previous"])
+        company = self._rows(self._dashboard(), "kpi")
+        self.assertEqual(company["acquisition_cost"]["value"], (900 + 250) / 2)
+        salesperson = self._rows(self._dashboard(user_id=self.salesperson.id), "kpi")
+        self.assertIsNone(salesperson["acquisition_cost"]["value"])
+
+    def test_cost_of_another_company_team_refused(self):
+        other = self.env["res.company"].create({"name": "ROI Other Company"})
+        team = self.env["crm.team"].create({"name": "ROI Other Team", "company_id": other.id})
+        with self.assertRaises(UserError):
+            self.env["customer.roi.campaign.cost"].create(
+                {"campaign_id": self.c1.id, "amount": 10, "team_id": team.id}
+            )
 
     def test_complaint_rate_and_csat(self):
         """Complaints (complaint module): A on 12 March rated 4, D on 20

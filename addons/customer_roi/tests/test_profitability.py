@@ -94,6 +94,35 @@ class TestProfitability(RoiCommon):
         # March 2024: E, 150 (goods 40)
         self.assertEqual(rows["profit"]["last_year"], 110.0 - fee)
 
+    def test_per_salesperson_and_sales_team(self):
+        """The customers' own salesperson and team: F and G for salesperson
+        S, D alone for a team (March: F 120 - fee, G 180 - fee; D 300 - fee)."""
+        fee = self._fee()
+        team = self.env["crm.team"].create(
+            {"name": "ROI Owner Team", "company_id": self.company.id}
+        )
+        (self.partners["F"] | self.partners["G"]).user_id = self.salesperson
+        self.partners["D"].team_id = team
+        mine = self._rows(self._dashboard(user_id=self.salesperson.id), "profitability")
+        self.assertEqual(mine["revenue"]["value"], 500.0)
+        self.assertEqual(mine["profit"]["value"], 300.0 - 2 * fee)
+        # February: F 100 and G 200 invoiced
+        self.assertEqual(mine["revenue"]["previous"], 300.0)
+        theirs = self._rows(self._dashboard(team_id=team.id), "profitability")
+        self.assertEqual(theirs["revenue"]["value"], 1000.0)
+        self.assertEqual(theirs["profit"]["value"], 300.0 - fee)
+        groups = self.env["customer.roi.customer.report"].read_group(
+            [
+                ("company_id", "=", self.company.id),
+                ("date", ">=", "2025-03-01"),
+                ("date", "<=", "2025-03-31"),
+                ("team_id", "=", team.id),
+            ],
+            ["profit:sum"],
+            [],
+        )
+        self.assertEqual(groups[0]["profit"], 300.0 - fee)
+
     def test_customer_pivot(self):
         groups = self.env["customer.roi.customer.report"].read_group(
             [
