@@ -260,7 +260,8 @@ def explain_statements(env, queries):
         if isinstance(query, bytes):
             query = query.decode()
         words = query.split(None, 3)
-        head = words[0].upper()
+        # a UNION of parenthesised SELECTs starts with "("
+        head = words[0].lstrip("(").upper()
         explained = head in ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE") or (
             head == "CREATE" and " AS " in query.upper()
         )
