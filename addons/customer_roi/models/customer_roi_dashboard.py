@@ -761,9 +761,9 @@ class CustomerRoiDashboard(models.AbstractModel):
     def _customer_values(self, company_ids, start, end, team_id=None, user_id=None):
         """Per customer with a ledger line in ``start``..``end``: revenue,
         cost of goods, cost to serve, and the revenue of the
-        ``GROWTH_PERIODS`` periods before (oldest first). With ``team_id``
-        or ``user_id``, the customers whose sales team or salesperson (the
-        customer's own, as on its form) it is."""
+        ``GROWTH_PERIODS`` periods before (oldest first). With ``user_id``,
+        the customers of that salesperson (as on the customer's form); with
+        ``team_id``, the customers whose salesperson is of that sales team."""
         periods = engine.periods_before(start, end, GROWTH_PERIODS)
         earliest = periods[-1][0] if periods else start
         revenue_before = SQL(", ").join(
@@ -778,7 +778,7 @@ class CustomerRoiDashboard(models.AbstractModel):
         ledger.flush_model()
         self.env.flush_all()
         query = self.env["customer.profile"]._sql_over_tables(
-            {"l": "customer.value.line", "p": "res.partner"},
+            {"l": "customer.value.line", "p": "res.partner", "u": "res.users"},
             """
             SELECT l.partner_id, l.company_id,
                    COALESCE(SUM(l.revenue) FILTER (WHERE %(cur)s), 0) AS revenue,
@@ -787,8 +787,9 @@ class CustomerRoiDashboard(models.AbstractModel):
                    %(revenue_before)s
               FROM %(l)s l
               JOIN %(p)s p ON %(p.id)s = l.partner_id
+              LEFT JOIN %(u)s u ON %(u.id)s = %(p.user_id)s
              WHERE l.company_id = ANY(%(companies)s) AND l.date BETWEEN %(earliest)s AND %(end)s
-               AND (%(team_id)s::int IS NULL OR %(p.team_id)s = %(team_id)s)
+               AND (%(team_id)s::int IS NULL OR %(u.sale_team_id)s = %(team_id)s)
                AND (%(user_id)s::int IS NULL OR %(p.user_id)s = %(user_id)s)
              GROUP BY l.partner_id, l.company_id
             HAVING COUNT(*) FILTER (WHERE %(cur)s) > 0

@@ -15,7 +15,8 @@ class CustomerRoiCustomerReport(models.Model):
     _rec_name = "partner_id"
     _depends = {
         "customer.value.line": ["company_id", "cost", "date", "partner_id", "revenue", "source"],
-        "res.partner": ["team_id", "user_id"],
+        "res.partner": ["user_id"],
+        "res.users": ["sale_team_id"],
     }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -36,7 +37,7 @@ class CustomerRoiCustomerReport(models.Model):
         "crm.team",
         string="Sales Team",
         readonly=True,
-        help="The customer's sales team, as on its form.",
+        help="The sales team of the customer's salesperson.",
     )
     revenue = fields.Monetary(
         readonly=True, groups=MANAGER, help="Invoiced revenue (value ledger)."
@@ -62,12 +63,12 @@ class CustomerRoiCustomerReport(models.Model):
     @property
     def _table_query(self):
         return self.env["customer.profile"]._sql_over_tables(
-            {"l": "customer.value.line", "p": "res.partner"},
+            {"l": "customer.value.line", "p": "res.partner", "u": "res.users"},
             """
             SELECT %(l.id)s AS id, %(l.partner_id)s AS partner_id,
                    %(l.company_id)s AS company_id, %(l.date)s AS date,
                    %(l.source)s AS source, %(p.user_id)s AS user_id,
-                   %(p.team_id)s AS team_id,
+                   %(u.sale_team_id)s AS team_id,
                    %(l.revenue)s AS revenue,
                    CASE WHEN %(l.source)s = 'goods_cost' THEN %(l.cost)s ELSE 0 END AS goods_cost,
                    %(l.revenue)s - CASE WHEN %(l.source)s = 'goods_cost'
@@ -77,5 +78,6 @@ class CustomerRoiCustomerReport(models.Model):
                    %(l.revenue)s - %(l.cost)s AS profit
               FROM %(l)s l
               LEFT JOIN %(p)s p ON %(p.id)s = %(l.partner_id)s
+              LEFT JOIN %(u)s u ON %(u.id)s = %(p.user_id)s
             """,
         )

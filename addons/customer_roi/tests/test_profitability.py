@@ -95,14 +95,16 @@ class TestProfitability(RoiCommon):
         self.assertEqual(rows["profit"]["last_year"], 110.0 - fee)
 
     def test_per_salesperson_and_sales_team(self):
-        """The customers' own salesperson and team: F and G for salesperson
-        S, D alone for a team (March: F 120 - fee, G 180 - fee; D 300 - fee)."""
+        """The customers' own salesperson: F and G for salesperson S; D
+        alone for the team of its salesperson (March: F 120 - fee, G 180 -
+        fee; D 300 - fee)."""
         fee = self._fee()
         team = self.env["crm.team"].create(
             {"name": "ROI Owner Team", "company_id": self.company.id}
         )
+        self.env["crm.team.member"].create({"crm_team_id": team.id, "user_id": self.seller.id})
         (self.partners["F"] | self.partners["G"]).user_id = self.salesperson
-        self.partners["D"].team_id = team
+        self.partners["D"].user_id = self.seller
         mine = self._rows(self._dashboard(user_id=self.salesperson.id), "profitability")
         self.assertEqual(mine["revenue"]["value"], 500.0)
         self.assertEqual(mine["profit"]["value"], 300.0 - 2 * fee)
