@@ -5,3 +5,4 @@ from . import test_integration
 from . import test_bench_steps
 from . import test_labels
 from . import test_ui
+from . import test_member_tier_report

@@ -4,6 +4,7 @@ format is the core's (customer_relationship/tests/rpc_access.py)."""
 from odoo.addons.customer_relationship.tests.rpc_access import (
     AUDIT,
     MANAGER,
+    NOBODY,
     SALES_MANAGER,
     SALESMAN,
     USER,
@@ -30,6 +31,12 @@ RPC_ACCESS = {
     # points batches: written by the membership only
     "customer.loyalty.batch": dict(AUDIT),
     "customer.loyalty.tier.history": AUDIT,
+    "customer.loyalty.member.tier.report": {
+        "read": USER,
+        "create": NOBODY,
+        "write": NOBODY,
+        "unlink": NOBODY,
+    },
     "customer.loyalty.enrol.wizard": {"create": USER, "action_enrol": USER},
     # Odoo's programs: salespeople read them, sales managers configure them
     "loyalty.program": {
