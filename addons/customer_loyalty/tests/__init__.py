@@ -6,3 +6,4 @@ from . import test_bench_steps
 from . import test_labels
 from . import test_ui
 from . import test_member_tier_report
+from . import test_balance_update
