@@ -21,6 +21,7 @@
         "views/customer_loyalty_batch_views.xml",
         "views/customer_loyalty_tier_history_views.xml",
         "views/loyalty_history_views.xml",
+        "report/customer_loyalty_member_tier_report_views.xml",
         "views/res_partner_views.xml",
         "views/customer_profile_views.xml",
         "views/customer_loyalty_portal_templates.xml",

@@ -155,8 +155,49 @@ def next_expiry(balance, batches, today):
     return upcoming[0][1], upcoming[0][0]
 
 
+def consumed_points(balance, removed, batches):
+    """What removing ``removed`` points from a card holding ``balance``
+    takes from each batch, oldest first.
+
+    ``batches`` are (key, date earned, points) of the card's active
+    batches; as for the expiry, the balance lies in the newest batches (the
+    later key first on the same day), so what is removed comes from the
+    oldest batch that still has points left, then the next. Returns {key:
+    points taken} of the batches it takes from: never more than a batch has
+    left, and nothing beyond the balance.
+
+    >>> d = datetime.date
+    >>> batches = [("a", d(2025, 1, 1), 100), ("b", d(2025, 6, 1), 50),
+    ...            ("c", d(2026, 2, 1), 30)]
+    >>> consumed_points(180, 120, batches)
+    {'a': 100, 'b': 20}
+    >>> consumed_points(60, 40, batches)
+    {'b': 30, 'c': 10}
+    >>> consumed_points(30, 50, batches)
+    {'c': 30}
+    >>> consumed_points(200, 10, batches)
+    {}
+    """
+
+    def remaining(left):
+        left = max(left, 0)
+        result = {}
+        for key, _earned, points in sorted(batches, key=lambda b: (b[1], b[0]), reverse=True):
+            result[key] = min(points, left)
+            left -= result[key]
+        return result
+
+    before, after = remaining(balance), remaining(balance - removed)
+    return {
+        key: before[key] - after[key]
+        for key, _earned, _points in sorted(batches, key=lambda b: (b[1], b[0]))
+        if before[key] > after[key]
+    }
+
+
 __all__ = [
     "check_thresholds",
+    "consumed_points",
     "expiring_points",
     "next_expiry",
     "qualifying_rank",

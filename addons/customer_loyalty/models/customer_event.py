@@ -11,6 +11,8 @@ class CustomerEvent(models.Model):
             ("loyalty_points", "Points earned"),
             ("loyalty_points_back", "Points taken back"),
             ("loyalty_points_expired", "Points expired"),
+            ("loyalty_points_added", "Points added by hand"),
+            ("loyalty_points_removed", "Points removed by hand"),
         ],
         ondelete={
             "loyalty_enrolled": "cascade",
@@ -18,5 +20,7 @@ class CustomerEvent(models.Model):
             "loyalty_points": "cascade",
             "loyalty_points_back": "cascade",
             "loyalty_points_expired": "cascade",
+            "loyalty_points_added": "cascade",
+            "loyalty_points_removed": "cascade",
         },
     )

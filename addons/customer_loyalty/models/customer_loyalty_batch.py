@@ -44,6 +44,12 @@ class CustomerLoyaltyBatch(models.Model):
         index=True,
     )
     reminder_sent = fields.Boolean(readonly=True)
+    reason = fields.Char(readonly=True, help="Why the points were added by hand.")
+    removed_points = fields.Float(
+        string="Points Removed",
+        readonly=True,
+        help="Points taken from this batch by balance updates by hand, oldest batches first.",
+    )
 
     _sql_constraints = [
         (
@@ -52,6 +58,11 @@ class CustomerLoyaltyBatch(models.Model):
             "The points of an order are recorded once per program.",
         ),
         ("points_positive", "CHECK (points >= 0)", "A batch cannot hold negative points."),
+        (
+            "removed_points_range",
+            "CHECK (removed_points IS NULL OR (removed_points >= 0 AND removed_points <= points))",
+            "A balance update cannot take more points from a batch than it holds.",
+        ),
     ]
 
     def _book_points(self):

@@ -369,6 +369,82 @@ class CustomerLoyaltyMember(models.Model):
         return new | changed
 
     # ------------------------------------------------------------------
+    # Balance updates by hand (Odoo's wizard on the card)
+    # ------------------------------------------------------------------
+    def _add_points_by_hand(self, points, reason, entry):
+        """Points added by hand to the member's card (``entry``: its row of
+        the points history): a batch of today that expires and counts for
+        the tier like points earned, a timeline row, and the upgrade it
+        may give. Returns the batch."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        validity = self.program_id.customer_points_validity_months
+        batch = (
+            self.env["customer.loyalty.batch"]
+            .sudo()
+            .create(
+                {
+                    "card_id": self.card_id.id,
+                    "member_id": self.id,
+                    "program_id": self.program_id.id,
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "kind": "adjustment",
+                    "date": today,
+                    "expiry_date": today + relativedelta(months=validity) if validity else False,
+                    "base_points": points,
+                    "points": points,
+                    "reason": reason,
+                }
+            )
+        )
+        entry.sudo().write({"customer_kind": "manual", "customer_batch_id": batch.id})
+        self._add_points_event(
+            "loyalty_points_added",
+            batch,
+            self.env._("%(points)s points added: %(reason)s", points=f"{points:g}", reason=reason),
+        )
+        self.sudo()._upgrade(self.program_id, self.ids)
+        return batch
+
+    def _remove_points_by_hand(self, balance, points, reason, entry):
+        """Points removed by hand from the member's card, which held
+        ``balance`` before (``entry``: its row of the points history): taken
+        from the oldest batches with points left first, as spending is, and
+        recorded on them; a timeline row. Returns {batch: points taken}."""
+        self.ensure_one()
+        batches = self.sudo().batch_ids.filtered(lambda b: b.state == "active")
+        taken = tiers.consumed_points(
+            balance, points, [(batch.id, batch.date, batch.points) for batch in batches]
+        )
+        taken = {self.env["customer.loyalty.batch"].sudo().browse(k): v for k, v in taken.items()}
+        for batch, amount in taken.items():
+            batch.removed_points += amount
+        entry.sudo().write({"customer_kind": "manual"})
+        self._add_points_event(
+            "loyalty_points_removed",
+            entry,
+            self.env._(
+                "%(points)s points removed: %(reason)s", points=f"{points:g}", reason=reason
+            ),
+        )
+        return taken
+
+    def _add_points_event(self, event_type, record, name):
+        self.env["customer.event"].sudo()._add_events(
+            [
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "event_type": event_type,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "name": name,
+                }
+            ]
+        )
+
+    # ------------------------------------------------------------------
     # Tiers
     # ------------------------------------------------------------------
     def _qualifying_query(self, program, member_ids=None):

@@ -6,7 +6,7 @@ class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
 
     customer_kind = fields.Selection(
-        [("bonus", "Tier bonus"), ("expiry", "Expiry")],
+        [("bonus", "Tier bonus"), ("expiry", "Expiry"), ("manual", "Balance update")],
         string="Membership Entry",
         readonly=True,
         help="Empty for the points of orders and rewards; set for the entries the membership adds.",

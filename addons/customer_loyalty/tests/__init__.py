@@ -5,3 +5,5 @@ from . import test_integration
 from . import test_bench_steps
 from . import test_labels
 from . import test_ui
+from . import test_member_tier_report
+from . import test_balance_update

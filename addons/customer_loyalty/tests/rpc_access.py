@@ -4,6 +4,7 @@ format is the core's (customer_relationship/tests/rpc_access.py)."""
 from odoo.addons.customer_relationship.tests.rpc_access import (
     AUDIT,
     MANAGER,
+    NOBODY,
     SALES_MANAGER,
     SALESMAN,
     USER,
@@ -30,6 +31,12 @@ RPC_ACCESS = {
     # points batches: written by the membership only
     "customer.loyalty.batch": dict(AUDIT),
     "customer.loyalty.tier.history": AUDIT,
+    "customer.loyalty.member.tier.report": {
+        "read": USER,
+        "create": NOBODY,
+        "write": NOBODY,
+        "unlink": NOBODY,
+    },
     "customer.loyalty.enrol.wizard": {"create": USER, "action_enrol": USER},
     # Odoo's programs: salespeople read them, sales managers configure them
     "loyalty.program": {
@@ -39,6 +46,9 @@ RPC_ACCESS = {
         "action_customer_open_members": SALESMAN,
     },
     "loyalty.history": {"read": SALESMAN, "write": SALESMAN},
+    # Odoo's balance update: who may use it is Odoo's access to the wizard;
+    # on a member's card the membership records it as superuser
+    "loyalty.card.update.balance": {"action_update_card_point": SALESMAN},
     # an order's points entries: Odoo's sales managers write them; whether
     # the membership adds them after the commit is the membership's own
     "sale.order.coupon.points": {"create": SALES_MANAGER, "write": SALES_MANAGER},
@@ -56,6 +66,11 @@ WIZARD_VALUES = {
     },
     "customer.loyalty.enrol.wizard": lambda env: {
         "program_id": env.ref("customer_loyalty.demo_program").id,
+    },
+    "loyalty.card.update.balance": lambda env: {
+        "card_id": env.ref("customer_loyalty.demo_program").coupon_ids[:1].id,
+        "new_balance": env.ref("customer_loyalty.demo_program").coupon_ids[:1].points + 10,
+        "description": "Goodwill",
     },
 }
 

@@ -21,6 +21,10 @@ class TestLabels(ChineseLabelsCase):
             ]
         )
         self.assertEqual(tiers.mapped("name"), ["银卡", "金卡", "白金卡"])
+        report = zh["customer.loyalty.member.tier.report"].fields_get(["date", "member_count"])
+        self.assertEqual(report["date"]["string"], "月份")
+        batch = zh["customer.loyalty.batch"].fields_get(["removed_points"], ["string"])
+        self.assertEqual(batch["removed_points"]["string"], "已扣积分")
 
     def test_tier_mail_in_chinese(self):
         template = self.env.ref("customer_loyalty.mail_template_tier_change")

@@ -1,0 +1,1 @@
+from . import customer_loyalty_member_tier_report
