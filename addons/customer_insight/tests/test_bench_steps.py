@@ -38,6 +38,18 @@ class TestBenchSteps(unittest.TestCase):
 
 @tagged("post_install", "-at_install")
 class TestBenchRuns(InsightCommon):
+    def _ctx(self, **extra):
+        """What tools/bench.py gives a step, on the test's transaction."""
+        return types.SimpleNamespace(
+            env=self.env,
+            cr=self.env.cr,
+            company=self.company,
+            commit=lambda: None,
+            log=lambda message: None,
+            vacuum=lambda *args, **kw: None,
+            **extra,
+        )
+
     def test_runs(self):
         p = self.products
         customers = [self._customer(f"Bench {n}") for n in range(3)]
@@ -45,14 +57,7 @@ class TestBenchRuns(InsightCommon):
         self._basket(customers[1], [p["A"], p["B"]], 40)
         self._basket(customers[2], [p["A"]], 300)
         self.company.insight_min_confidence = 0.5
-        ctx = types.SimpleNamespace(
-            env=self.env,
-            cr=self.env.cr,
-            company=self.company,
-            commit=lambda: None,
-            log=lambda message: None,
-            vacuum=lambda *args, **kw: None,
-        )
+        ctx = self._ctx()
         self.assertEqual(bench.run_churn_floor(ctx)[1], 3)
         # A+B in two orders: A->B and B->A, twice each way
         self.assertEqual(bench.run_pair_floor(ctx)[1], 4)
@@ -73,15 +78,7 @@ class TestBenchRuns(InsightCommon):
         )
         lines_before = len(orders.order_line)
         clone = bench_data_clone_sql()
-        ctx = types.SimpleNamespace(
-            env=self.env,
-            cr=self.env.cr,
-            company=self.company,
-            commit=lambda: None,
-            log=lambda message: None,
-            vacuum=lambda *args, **kw: None,
-            clone_sql=lambda *args: clone(self.env.cr, *args),
-        )
+        ctx = self._ctx(clone_sql=lambda *args: clone(self.env.cr, *args))
         with patch.object(bench, "CATALOGUE", 5):
             bench.setup_catalogue(ctx)
         catalogue = self.env["product.product"].search(

@@ -226,20 +226,7 @@ class CustomerLoyaltyDemo(models.AbstractModel):
                 ]
             )
         )
-        self.env["customer.event"].sudo()._add_events(
-            [
-                {
-                    "partner_id": history.member_id.partner_id.id,
-                    "company_id": history.member_id.company_id.id,
-                    "event_type": "loyalty_tier",
-                    "res_model": history._name,
-                    "res_id": history.id,
-                    "name": history.display_name,
-                    "date": fields.Datetime.to_datetime(history.date),
-                }
-                for history in histories
-            ]
-        )
+        histories._add_timeline_rows(dated=True)
 
     @api.model
     def _demo_date_events(self, event_type, dates):

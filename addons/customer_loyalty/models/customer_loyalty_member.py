@@ -630,19 +630,7 @@ class CustomerLoyaltyMember(models.Model):
                     # the pricelist the former tier gave, not one set since
                     partner.specific_property_product_pricelist = False
         members.filtered(lambda m: changes[m.id][1] == "upgrade").write({"below_since": False})
-        self.env["customer.event"].sudo()._add_events(
-            [
-                {
-                    "partner_id": history.member_id.partner_id.id,
-                    "company_id": history.member_id.company_id.id,
-                    "event_type": "loyalty_tier",
-                    "res_model": history._name,
-                    "res_id": history.id,
-                    "name": history.display_name,
-                }
-                for history in histories
-            ]
-        )
+        histories._add_timeline_rows()
         self._mail_tier_changes(histories)
         self._sync_profile_tiers(
             {(member.partner_id.id, member.company_id.id) for member in members}

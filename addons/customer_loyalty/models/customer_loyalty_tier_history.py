@@ -34,3 +34,21 @@ class CustomerLoyaltyTierHistory(models.Model):
                 previous=history.from_tier_id.name or self.env._("no tier"),
                 new=history.to_tier_id.name or self.env._("no tier"),
             )
+
+    def _add_timeline_rows(self, dated=False):
+        """A row on each member's customer timeline for these tier changes,
+        dated now, or as the change itself when ``dated``."""
+        self.env["customer.event"].sudo()._add_events(
+            [
+                {
+                    "partner_id": history.member_id.partner_id.id,
+                    "company_id": history.member_id.company_id.id,
+                    "event_type": "loyalty_tier",
+                    "res_model": history._name,
+                    "res_id": history.id,
+                    "name": history.display_name,
+                    **({"date": fields.Datetime.to_datetime(history.date)} if dated else {}),
+                }
+                for history in self
+            ]
+        )
