@@ -28,21 +28,9 @@ class TestBalanceUpdate(LoyaltyCommon):
     def test_add_then_remove(self):
         member = self._member("Balance Lin")
         today = fields.Date.context_today(self.Member)
-        old = self.Batch.sudo().create(
-            {
-                "card_id": member.card_id.id,
-                "member_id": member.id,
-                "program_id": self.program.id,
-                "partner_id": member.partner_id.id,
-                "company_id": self.company.id,
-                "kind": "adjustment",
-                "date": today - timedelta(days=60),
-                "expiry_date": today + timedelta(days=300),
-                "base_points": 200,
-                "points": 200,
-            }
+        old = self._batches(
+            member, [(today - timedelta(days=60), 200, today + timedelta(days=300))]
         )
-        member.card_id.sudo().points = 200
         self._update(member, 1200, "Goodwill for a late delivery")
         added = member.batch_ids - old
         self.assertEqual(member.points, 1200)

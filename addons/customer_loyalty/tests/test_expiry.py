@@ -6,28 +6,6 @@ from .common import LoyaltyCommon
 
 
 class TestExpiry(LoyaltyCommon):
-    def _batches(self, member, rows):
-        """Batches of (earned, points, expiry) with the points on the card."""
-        batches = self.Batch.sudo().create(
-            [
-                {
-                    "card_id": member.card_id.id,
-                    "member_id": member.id,
-                    "program_id": self.program.id,
-                    "partner_id": member.partner_id.id,
-                    "company_id": self.company.id,
-                    "kind": "adjustment",
-                    "date": earned,
-                    "expiry_date": expiry,
-                    "base_points": points,
-                    "points": points,
-                }
-                for earned, points, expiry in rows
-            ]
-        )
-        member.card_id.sudo().points += sum(points for _earned, points, _expiry in rows)
-        return batches
-
     def test_oldest_first_with_partial_spending(self):
         member = self._member("Expire Tang")
         old, middle, new = self._batches(
