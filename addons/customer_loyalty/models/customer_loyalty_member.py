@@ -166,27 +166,51 @@ class CustomerLoyaltyMember(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        Program = self.env["loyalty.program"]
+        """Members with their commercial partner, a card (the program's card
+        of the customer holding the most points, or a new one) and a member
+        number; in a few queries however many members are created."""
         Card = self.env["loyalty.card"].sudo().with_context(loyalty_no_mail=True)
+        programs = self.env["loyalty.program"].browse(
+            {vals["program_id"] for vals in vals_list if vals.get("program_id")}
+        )
+        partners = self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        commercial = {partner.id: partner.commercial_partner_id.id for partner in partners}
         for vals in vals_list:
-            program = Program.browse(vals.get("program_id"))
-            partner = self.env["res.partner"].browse(vals.get("partner_id"))
-            if not program or not partner:
-                continue
-            partner = partner.commercial_partner_id
-            vals["partner_id"] = partner.id
-            vals.setdefault("company_id", (program.company_id or self.env.company).id)
-            if not vals.get("card_id"):
-                card = Card.search(
-                    [("program_id", "=", program.id), ("partner_id", "=", partner.id)],
+            if vals.get("partner_id") in commercial:
+                vals["partner_id"] = commercial[vals["partner_id"]]
+        for program in programs:
+            own = [
+                vals
+                for vals in vals_list
+                if vals.get("program_id") == program.id and vals.get("partner_id")
+            ]
+            for vals in own:
+                vals.setdefault("company_id", (program.company_id or self.env.company).id)
+            needing = [vals for vals in own if not vals.get("card_id")]
+            if needing:
+                wanted = {vals["partner_id"] for vals in needing}
+                cards = {}
+                for card in Card.search(
+                    [("program_id", "=", program.id), ("partner_id", "in", list(wanted))],
                     order="points desc, id",
-                    limit=1,
+                ):
+                    cards.setdefault(card.partner_id.id, card.id)
+                new_cards = Card.create(
+                    [
+                        {"program_id": program.id, "partner_id": partner_id}
+                        for partner_id in sorted(wanted - set(cards))
+                    ]
                 )
-                if not card:
-                    card = Card.create({"program_id": program.id, "partner_id": partner.id})
-                vals["card_id"] = card.id
-            if not vals.get("number") and program.customer_membership:
-                vals["number"] = program._customer_member_sequence().next_by_id()
+                cards.update({card.partner_id.id: card.id for card in new_cards})
+                for vals in needing:
+                    vals["card_id"] = cards[vals["partner_id"]]
+            numbering = [vals for vals in own if not vals.get("number")]
+            if numbering and program.customer_membership:
+                numbers = program._customer_member_numbers(len(numbering))
+                for vals, number in zip(numbering, numbers, strict=True):
+                    vals["number"] = number
         members = super().create(vals_list)
         members.sudo()._after_enrol()
         return members
@@ -769,6 +793,7 @@ class CustomerLoyaltyMember(models.Model):
     def _cron_review_tiers(self):
         programs = self.env["loyalty.program"].search([("customer_membership", "=", True)])
         for program in programs:
+            program._customer_enrol_by_condition()
             self._review_tiers(program)
             if not getattr(threading.current_thread(), "testing", False):
                 self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -1,11 +1,16 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import tiers
 
 
 class LoyaltyProgram(models.Model):
-    _inherit = "loyalty.program"
+    _name = "loyalty.program"
+    _inherit = ["loyalty.program", "customer.condition.mixin"]
+    # enrolment by condition: a domain on the customers of the program's company
+    _condition_field = "customer_enrol_domain"
+    _condition_model_name = "res.partner"
 
     customer_membership = fields.Boolean(
         string="Membership",
@@ -14,6 +19,17 @@ class LoyaltyProgram(models.Model):
     customer_auto_enrol = fields.Boolean(
         string="Enrol at First Order",
         help="A customer becomes a member when their first sales order is confirmed.",
+    )
+    customer_condition_enrol = fields.Boolean(
+        string="Enrol Customers Matching a Condition",
+        help="The daily tier review (or the Enrol Matching Customers button) enrols the "
+        "customers of the program's company that match the condition.",
+    )
+    customer_enrol_domain = fields.Char(
+        string="Customers to Enrol",
+        default="[]",
+        help="The condition on customers: those of the program's company who match it "
+        "are enrolled (their commercial partner).",
     )
     customer_tier_ids = fields.One2many(
         "customer.loyalty.tier", "program_id", string="Tiers", copy=True
@@ -144,9 +160,29 @@ class LoyaltyProgram(models.Model):
         "customer_points_validity_months",
         "customer_expiry_reminder_days",
         "customer_point_value",
+        "customer_condition_enrol",
+        "customer_enrol_domain",
+        "company_id",
     )
     def _check_customer_membership(self):
         for program in self:
+            if program.customer_condition_enrol and not (
+                program.customer_membership and program.company_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s: customers are enrolled by condition in a membership "
+                        "program of one company; set the program's company.",
+                        program=program.name,
+                    )
+                )
+            if program.customer_condition_enrol and program._customer_enrol_condition_empty():
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s: set the condition of the customers to enrol.",
+                        program=program.name,
+                    )
+                )
             if program.customer_membership and program.program_type != "loyalty":
                 raise ValidationError(
                     self.env._(
@@ -225,6 +261,21 @@ class LoyaltyProgram(models.Model):
             )
         return self.sudo().customer_member_sequence_id
 
+    def _customer_member_numbers(self, count):
+        """The next ``count`` member numbers of the program, in one query."""
+        self.ensure_one()
+        sequence = self._customer_member_sequence()
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _index in range(count)]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for number in sorted(row[0] for row in rows)]
+
     def action_customer_review_tiers(self):
         """Run the tier review of these programs now."""
         self.env["customer.profile"]._check_customer_manager(
@@ -234,6 +285,55 @@ class LoyaltyProgram(models.Model):
         return self.env["customer.profile"]._success_notification(
             self.env._("Tier review"),
             self.env._("%(count)s members changed tier.", count=changed),
+        )
+
+    def _customer_enrol_condition_empty(self):
+        """Whether the condition would enrol every customer (an invalid one
+        is refused by the condition's own check)."""
+        self.ensure_one()
+        try:
+            return not self._condition_parse()
+        except ValueError:
+            return False
+
+    def _customer_enrol_by_condition(self):
+        """Enrol, in bulk, the customers of each program's company that match
+        its condition (their commercial partners), as the current user sees
+        them; a program whose condition cannot be used any more enrols
+        nobody (logged). Returns the new members."""
+        Member = self.env["customer.loyalty.member"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        )
+        members = Member.browse()
+        for program in self.filtered(
+            lambda p: p.customer_membership and p.customer_condition_enrol and p.company_id
+        ):
+            company = program.company_id
+            customers = program._condition_search().commercial_partner_id.filtered(
+                lambda p, company=company: not p.company_id or p.company_id == company
+            )
+            if customers:
+                members |= Member.with_company(company)._enrol(program, customers)
+        return members
+
+    def action_customer_enrol_matching(self):
+        """Enrol the customers matching the programs' conditions now."""
+        self.env["customer.profile"]._check_customer_manager(
+            self.env._("Only customer relationship managers can enrol customers by condition.")
+        )
+        self.check_access("read")
+        for program in self:
+            if not (program.customer_membership and program.customer_condition_enrol):
+                raise UserError(
+                    self.env._(
+                        "%(program)s does not enrol customers by condition.", program=program.name
+                    )
+                )
+            program._condition_domain()  # a condition that cannot be used any more
+        members = self._customer_enrol_by_condition()
+        return self.env["customer.profile"]._success_notification(
+            self.env._("Enrolment"),
+            self.env._("%(count)s customers enrolled.", count=len(members)),
         )
 
     def action_customer_open_members(self):

@@ -7,3 +7,4 @@ from . import test_labels
 from . import test_ui
 from . import test_member_tier_report
 from . import test_balance_update
+from . import test_enrol_by_condition

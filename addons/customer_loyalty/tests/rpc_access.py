@@ -43,6 +43,7 @@ RPC_ACCESS = {
         "read": SALESMAN,
         "write": SALES_MANAGER,
         "action_customer_review_tiers": MANAGER,
+        "action_customer_enrol_matching": MANAGER,
         "action_customer_open_members": SALESMAN,
     },
     "loyalty.history": {"read": SALESMAN, "write": SALESMAN},

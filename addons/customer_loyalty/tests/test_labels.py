@@ -23,6 +23,8 @@ class TestLabels(ChineseLabelsCase):
         self.assertEqual(tiers.mapped("name"), ["银卡", "金卡", "白金卡"])
         report = zh["customer.loyalty.member.tier.report"].fields_get(["date", "member_count"])
         self.assertEqual(report["date"]["string"], "月份")
+        program = zh["loyalty.program"].fields_get(["customer_condition_enrol"], ["string"])
+        self.assertEqual(program["customer_condition_enrol"]["string"], "符合条件自动入会")
         batch = zh["customer.loyalty.batch"].fields_get(["removed_points"], ["string"])
         self.assertEqual(batch["removed_points"]["string"], "已扣积分")
 
