@@ -108,7 +108,15 @@ class CustomerEvent(models.Model):
         now = self.env.cr.now()
         log = {"create_uid": self.env.uid, "create_date": now}
         log.update(write_uid=self.env.uid, write_date=now)
-        rows = [{**log, **events._add_missing_default_values(vals)} for vals in vals_list]
+        # the defaults do not depend on the row: asked once for all rows
+        missing = {
+            name
+            for name, field in events._fields.items()
+            if field.store and field.column_type and not field.compute
+        } - set(log)
+        missing = {name for name in missing if any(name not in vals for vals in vals_list)}
+        defaults = events.default_get(sorted(missing)) if missing else {}
+        rows = [{**log, **defaults, **vals} for vals in vals_list]
         columns = sorted(
             {
                 name
