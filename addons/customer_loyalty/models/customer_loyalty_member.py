@@ -642,17 +642,22 @@ class CustomerLoyaltyMember(models.Model):
             by_tier.setdefault(tier, self.browse())
             by_tier[tier] |= member
         for tier, tier_members in by_tier.items():
-            values = {"tier_id": tier.id, "tier_since": today}
-            tier_members.write(values)
-            for member in tier_members:
-                partner = member.partner_id.with_company(member.company_id).sudo()
+            tier_members.write({"tier_id": tier.id, "tier_since": today})
+            for company, company_members in tier_members.grouped("company_id").items():
+                partners = company_members.partner_id.with_company(company).sudo()
                 if tier.pricelist_id:
-                    partner.write({"property_product_pricelist": tier.pricelist_id.id})
-                elif given[member.id] and (
-                    partner.specific_property_product_pricelist == given[member.id]
-                ):
-                    # the pricelist the former tier gave, not one set since
-                    partner.specific_property_product_pricelist = False
+                    partners.write({"property_product_pricelist": tier.pricelist_id.id})
+                    continue
+                # the pricelist the former tier gave is taken back, not one
+                # set since
+                giving = company_members.filtered(
+                    lambda m, company=company: given[m.id]
+                    and m.partner_id.with_company(company).specific_property_product_pricelist
+                    == given[m.id]
+                )
+                giving.partner_id.with_company(company).sudo().write(
+                    {"specific_property_product_pricelist": False}
+                )
         members.filtered(lambda m: changes[m.id][1] == "upgrade").write({"below_since": False})
         histories._add_timeline_rows()
         self._mail_tier_changes(histories)
