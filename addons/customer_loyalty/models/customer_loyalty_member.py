@@ -254,10 +254,19 @@ class CustomerLoyaltyMember(models.Model):
                 for member in self
             ]
         )
+        if not self.env.context.get("customer_loyalty_sync_later"):
+            self._sync_members()
+
+    def _sync_members(self, keys=None):
+        """The points of these members' orders, the tiers they qualify for,
+        and the tier facts of their customers (or of the (customer, company)
+        pairs ``keys``)."""
         self._sync_order_batches()
         for program in self.program_id:
             self._upgrade(program, self.filtered(lambda m, p=program: m.program_id == p).ids)
-        self._sync_profile_tiers({(member.partner_id.id, member.company_id.id) for member in self})
+        self._sync_profile_tiers(
+            keys or {(member.partner_id.id, member.company_id.id) for member in self}
+        )
 
     # ------------------------------------------------------------------
     # Points of orders (after the commit, keyed by order and program)
@@ -775,8 +784,13 @@ class CustomerLoyaltyMember(models.Model):
                     if (partner, company) in keys and program.company_id.id in (False, company):
                         by_company.setdefault(company, set()).add(partner)
                 # enrolled by the program's rule: the timeline row says so,
-                # no chatter message per new member
-                enrol = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                # no chatter message per new member; their points and tiers
+                # are synced below with the other members
+                enrol = self.with_context(
+                    mail_create_nolog=True,
+                    mail_create_nosubscribe=True,
+                    customer_loyalty_sync_later=True,
+                )
                 for company, partners in sorted(by_company.items()):
                     enrol.with_company(company)._enrol(
                         program, self.env["res.partner"].browse(sorted(partners))
@@ -784,12 +798,8 @@ class CustomerLoyaltyMember(models.Model):
         members = self.search(
             [("partner_id", "in", partner_ids), ("company_id", "in", companies.ids)]
         ).filtered(lambda m: (m.partner_id.id, m.company_id.id) in keys)
-        if not members:
-            return
-        members._sync_order_batches()
-        for program in members.program_id:
-            self._upgrade(program, members.filtered(lambda m, p=program: m.program_id == p).ids)
-        self._sync_profile_tiers(keys)
+        if members:
+            members._sync_members(keys)
 
     # ------------------------------------------------------------------
     # Crons
