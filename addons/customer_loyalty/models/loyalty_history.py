@@ -5,6 +5,9 @@ from odoo.exceptions import AccessError
 class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
 
+    # the membership reads a card's history on every refresh of its member:
+    # indexed, so that this stays a lookup however long the history grows
+    card_id = fields.Many2one(index=True)
     customer_kind = fields.Selection(
         [("bonus", "Tier bonus"), ("expiry", "Expiry"), ("manual", "Balance update")],
         string="Membership Entry",
@@ -12,7 +15,11 @@ class LoyaltyHistory(models.Model):
         help="Empty for the points of orders and rewards; set for the entries the membership adds.",
     )
     customer_batch_id = fields.Many2one(
-        "customer.loyalty.batch", string="Points Batch", readonly=True, ondelete="set null"
+        "customer.loyalty.batch",
+        string="Points Batch",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
     )
 
     def write(self, vals):

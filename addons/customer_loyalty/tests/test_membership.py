@@ -167,6 +167,22 @@ class TestEarning(LoyaltyCommon):
         )
         self.assertEqual(events[0].date.date(), member.batch_ids.date)
 
+    def test_points_history_indexed(self):
+        """Every refresh of a member reads its card's history, and removing a
+        batch looks up the entries pointing to it: both through an index,
+        whatever the length of the history."""
+        self.env.cr.execute(
+            """
+            SELECT a.attname
+              FROM pg_index i
+              JOIN pg_class t ON t.oid = i.indrelid
+              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+             WHERE t.relname = 'loyalty_history'
+            """
+        )
+        leading = {row[0] for row in self.env.cr.fetchall()}
+        self.assertLessEqual({"card_id", "customer_batch_id"}, leading)
+
     def test_order_transaction_writes_no_membership_row(self):
         """Confirming a member's order writes none of the membership's rows
         (nor the customer facts, nor the card every order of the member
