@@ -660,9 +660,11 @@ class CustomerLoyaltyMember(models.Model):
                 # the pricelist the former tier gave is taken back, not one
                 # set since
                 giving = company_members.filtered(
-                    lambda m, company=company: given[m.id]
-                    and m.partner_id.with_company(company).specific_property_product_pricelist
-                    == given[m.id]
+                    lambda m, company=company: (
+                        given[m.id]
+                        and m.partner_id.with_company(company).specific_property_product_pricelist
+                        == given[m.id]
+                    )
                 )
                 giving.partner_id.with_company(company).sudo().write(
                     {"specific_property_product_pricelist": False}
