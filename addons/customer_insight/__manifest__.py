@@ -21,6 +21,7 @@
         "views/customer_nps_report_views.xml",
         "views/customer_profile_views.xml",
         "views/customer_segment_views.xml",
+        "views/customer_segment_mailing_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",

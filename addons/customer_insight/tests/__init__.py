@@ -5,3 +5,5 @@ from . import test_backtest
 from . import test_bench_steps
 from . import test_ui
 from . import test_nps_auto
+from . import test_nps_mailing
+from . import test_nps_segment
