@@ -7,3 +7,4 @@ from . import test_ui
 from . import test_nps_auto
 from . import test_nps_mailing
 from . import test_nps_segment
+from . import test_labels
