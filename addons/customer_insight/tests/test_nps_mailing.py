@@ -7,6 +7,7 @@ import psycopg2.errors
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.customer_relationship.tests.common import failing_call
 
@@ -231,6 +232,7 @@ class TestNpsMailing(InsightCommon):
             lock.with_env(lock.env(cr=other))._lock(customer.ids, company)
             other.commit()
             with (
+                mute_logger("odoo.sql_db"),
                 self.assertRaises(psycopg2.errors.SerializationFailure),
                 self.env.cr.savepoint(flush=False),
             ):
