@@ -14,11 +14,11 @@ NPS_SKIP_REASONS = [
 class CustomerSegmentMailing(models.Model):
     """NPS invitations as segment mailings: a mailing of the NPS invitation
     template invites its recipients to the company's NPS survey. Each mail
-    sent creates the recipient's survey answer (its personal link); a
-    customer invited within the company's NPS period, or another contact of
-    whose customer is invited, is skipped with its reason, when the
-    recipients are frozen and again, under the customer's lock, when the
-    batch is sent."""
+    sent creates the recipient's survey answer (its personal link). A
+    contact whose customer was invited within the company's NPS period, or
+    whose customer has another contact invited, is skipped with its reason:
+    when the recipients are frozen, and again, under the customer's lock,
+    when its batch is sent."""
 
     _inherit = "customer.segment.mailing"
 
