@@ -75,12 +75,13 @@ class InsightCommon(CustomerCommon):
         answer._mark_done()
         return answer
 
-    def _segment(self, partners, name="NPS segment"):
+    @classmethod
+    def _segment(cls, partners, name="NPS segment"):
         """A segment of the company holding exactly ``partners``."""
-        return self.env["customer.segment"].create(
+        return cls.env["customer.segment"].create(
             {
                 "name": name,
-                "company_id": self.company.id,
+                "company_id": cls.company.id,
                 "domain": f"[('id', 'in', {partners.ids})]",
             }
         )
@@ -95,8 +96,15 @@ class InsightCommon(CustomerCommon):
         their deferred work would; returns the mailing."""
         segment.with_user(user or self.env.user).action_send_nps_survey()
         mailing = self._last_mailing(segment)
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         return mailing
+
+    def _send_mailings(self):
+        """Run the mailing cron, which sends the pending batches of every
+        mailing being sent; the batches it would commit one by one stay in
+        the test's transaction."""
+        with self._deferred_work_mode():
+            self.env["customer.segment.mailing"]._cron_send_mailings()
 
     def _invitations(self, survey=None):
         return self.env["survey.user_input"].search(

@@ -122,11 +122,11 @@ class TestNps(InsightCommon):
         )
         segment.action_send_nps_survey()
         self.assertFalse(self._invitations(), "the click only queues the mailing")
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         invited = self._invitations()
         self.assertEqual(
             invited.insight_partner_id, self.env["res.partner"].concat(*self.customers)
         )
         segment.action_send_nps_survey()
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         self.assertEqual(len(self._invitations()), 5)

@@ -38,7 +38,7 @@ class TestNpsAfterOrders(InsightCommon):
     def _run_crons(self):
         """The daily run, then the mailings' batches it queued."""
         mailings = self.env["survey.survey"]._cron_send_nps()
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         return mailings
 
     def test_sent_after_the_delay_once_per_period(self):

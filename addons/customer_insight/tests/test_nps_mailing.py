@@ -120,7 +120,7 @@ class TestNpsMailing(InsightCommon):
         recent = second.line_ids.filtered(lambda line: line.skip_reason == "insight_nps_recent")
         self.assertEqual(recent.partner_id, self.customers[0] | self.contact)
         self.assertEqual(second.insight_nps_recent_count, 2)
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         self.assertEqual(second.sent_count, 3)
         self.assertEqual(len(self._invitations()), 4, "one invitation per customer")
 
@@ -133,7 +133,7 @@ class TestNpsMailing(InsightCommon):
             [("segment_id", "=", self.segment.id)], order="id"
         )
         self.assertEqual((first.pending_count, second.pending_count), (4, 4))
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         self.assertRecordValues(
             first | second,
             [
@@ -172,7 +172,7 @@ class TestNpsMailing(InsightCommon):
         self.assertEqual(len(self._messages()), 4)
         # run once more (a job run twice): nothing new
         self.assertFalse(mailing._send_next_batch())
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         self.assertEqual(len(self._invitations()), 4)
         self.assertEqual(len(self._messages()), 4)
         # a line found pending again (its state lost) is skipped, not sent twice
@@ -202,7 +202,7 @@ class TestNpsMailing(InsightCommon):
         wizard.action_send()
         mailing = self._last_mailing(self.segment)
         self.assertEqual(mailing.insight_nps_survey_id, self.survey)
-        self.env["customer.segment.mailing"]._cron_send_mailings()
+        self._send_mailings()
         self.assertEqual(self._invitations().insight_mailing_id, mailing)
         self.assertEqual(len(self._invitations()), 4)
 

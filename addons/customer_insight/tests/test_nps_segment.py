@@ -55,7 +55,8 @@ class TestNpsPerSegment(InsightCommon):
             )
         }
         self.env.flush_all()
-        self.report = self.env["customer.nps.report"]
+        # the analysis as a user of the company reads it: its answers, its segments
+        self.report = self.env["customer.nps.report"].with_user(self.user_customer)
 
     def test_nps_per_segment(self):
         groups = {
