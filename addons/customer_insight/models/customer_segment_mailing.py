@@ -25,6 +25,9 @@ class CustomerSegmentMailing(models.Model):
     insight_nps_survey_id = fields.Many2one(
         "survey.survey",
         string="NPS Survey",
+        compute="_compute_insight_nps_survey_id",
+        store=True,
+        precompute=True,
         readonly=True,
         ondelete="restrict",
         help="The survey this mailing invites its recipients to: each mail carries the "
@@ -33,30 +36,37 @@ class CustomerSegmentMailing(models.Model):
     insight_nps_recent_count = fields.Integer(string="Invited Recently", readonly=True)
     insight_nps_same_customer_count = fields.Integer(string="Same Customer", readonly=True)
 
+    @api.depends("template_id")
+    def _compute_insight_nps_survey_id(self):
+        """A mailing of the NPS invitation template invites to the NPS survey
+        its company has when it is created; the survey stays the mailing's
+        when the company chooses another one later."""
+        surveys = self.env["survey.survey"]
+        for mailing in self:
+            survey = mailing.insight_nps_survey_id
+            if not survey and surveys._insight_is_nps_template(mailing.template_id):
+                survey = mailing.segment_id.company_id.sudo().insight_nps_survey_id
+            mailing.insight_nps_survey_id = survey
+
     # ------------------------------------------------------------------
     # Starting
     # ------------------------------------------------------------------
     @api.model
     def _start(self, segment, template):
-        """A mailing of the NPS invitation template invites to the NPS survey
-        of the segment's company."""
-        mailings = self
-        survey_template = self.env["survey.survey"]._insight_nps_template()
-        if (
-            survey_template
-            and template == survey_template
-            and not self.env.context.get("default_insight_nps_survey_id")
-        ):
-            survey = segment.company_id.insight_nps_survey_id
-            if not survey:
+        """A mailing of the NPS invitation template needs the NPS survey of
+        the segment's company: refused before anything is written without
+        one."""
+        if self.env["survey.survey"]._insight_is_nps_template(template):
+            segment.check_access("read")
+            company = segment.company_id
+            if not company.sudo().insight_nps_survey_id:
                 raise UserError(
                     self.env._(
                         "Choose the NPS survey of %(company)s in the settings first.",
-                        company=segment.company_id.name,
+                        company=company.name,
                     )
                 )
-            mailings = self.with_context(default_insight_nps_survey_id=survey.id)
-        return super(CustomerSegmentMailing, mailings)._start(segment, template)
+        return super()._start(segment, template)
 
     # ------------------------------------------------------------------
     # Recipients

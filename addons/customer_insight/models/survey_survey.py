@@ -91,6 +91,15 @@ class SurveySurvey(models.Model):
         return self.env.ref(NPS_TEMPLATE_XMLID, raise_if_not_found=False)
 
     @api.model
+    def _insight_is_nps_template(self, template):
+        """Whether ``template`` is the mail template of the NPS invitations
+        (from the cached external id: no query)."""
+        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            NPS_TEMPLATE_XMLID, raise_if_not_found=False
+        )
+        return bool(template_id) and template.id == template_id
+
+    @api.model
     def _insight_nps_due_query(self, company):
         """The SELECT (``odoo.tools.SQL``) of the customers (column
         ``partner_id``, commercial partners) due for the NPS survey of
