@@ -245,3 +245,24 @@ class TestNpsMailing(InsightCommon):
                 other.commit()
         finally:
             other.close()
+
+    def test_invitations_in_a_fixed_number_of_queries(self):
+        """The survey answers of a batch are created together: as many
+        queries for six customers as for two."""
+        counts = []
+        for size in (1, 2, 6):
+            partners = self.env["res.partner"].concat(
+                *(
+                    self._customer(f"Batch {size} {n}", email=f"batch.{size}.{n}@example.com")
+                    for n in range(size)
+                )
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            answers = self.survey._insight_invite(partners, self.company)
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(answers.partner_id, partners)
+            self.assertEqual(answers.insight_partner_id, partners)
+        self.assertEqual(counts[1], counts[2], "the first call warms the caches")
