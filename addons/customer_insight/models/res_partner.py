@@ -63,7 +63,7 @@ class ResPartner(models.Model):
         string="Due for the NPS Survey",
         compute="_compute_customer_nps_due",
         search="_search_customer_nps_due",
-        groups="base.group_user",
+        groups=FACT_GROUPS,
         help="A customer of the current company with an order invoiced the company's NPS "
         "survey delay ago (or up to a week more, when a day was missed), not invited to "
         "the survey within the company's NPS period. The automatic invitations go to "
