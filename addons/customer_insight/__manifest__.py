@@ -30,6 +30,7 @@
     "demo": [
         "demo/customer_insight_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "customer_insight/static/tests/tours/*.js",

@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.customer_relationship.tests.common import failing_call
 
+from ..hooks import uninstall_hook
 from .common import InsightCommon
 
 
@@ -266,3 +267,29 @@ class TestNpsMailing(InsightCommon):
             self.assertEqual(answers.partner_id, partners)
             self.assertEqual(answers.insight_partner_id, partners)
         self.assertEqual(counts[1], counts[2], "the first call warms the caches")
+
+    def test_uninstall_hook_frees_the_template_and_the_segment(self):
+        """Before the module's records are deleted, the NPS mailings that
+        hold its invitation template (and their recipients) are deleted, and
+        so is the company's segment of the customers due; a segment other
+        mailings hold stays."""
+        self.segment.action_send_nps_survey()
+        mailing = self._last_mailing(self.segment)
+        lines = mailing.line_ids
+        self.assertTrue(lines)
+        due = self.company._insight_nps_due_segment()
+        self._send_nps(due)
+        due_mailings = due.mailing_ids
+        self.assertTrue(due_mailings)
+        other_template = self.env.ref("customer_relationship.mail_template_customer_segment")
+        other = self.env["customer.segment.mailing"]._start(self.segment, other_template)
+        uninstall_hook(self.env)
+        self.assertFalse((mailing | due_mailings).exists())
+        self.assertFalse(lines.exists())
+        self.assertFalse(due.exists())
+        self.assertTrue(other.exists())
+        self.assertTrue(self.segment.exists())
+        # nothing holds the template any more: Odoo can delete it
+        template = self.env.ref("customer_insight.mail_template_nps_invitation")
+        with self.env.cr.savepoint():
+            template.unlink()
