@@ -21,6 +21,7 @@
         "views/customer_nps_report_views.xml",
         "views/customer_profile_views.xml",
         "views/customer_segment_views.xml",
+        "views/customer_segment_mailing_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
@@ -29,6 +30,7 @@
     "demo": [
         "demo/customer_insight_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "customer_insight/static/tests/tours/*.js",

@@ -10,5 +10,8 @@ from . import customer_profile
 from . import res_partner
 from . import sale_order
 from . import customer_segment
+from . import customer_segment_mailing
+from . import customer_segment_mailing_line
+from . import customer_nps_lock
 from . import customer_nps_report
 from . import customer_insight_demo

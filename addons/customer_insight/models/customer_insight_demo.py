@@ -51,6 +51,7 @@ class CustomerInsightDemo(models.AbstractModel):
             order.date_order = date
         survey = company.insight_nps_survey_id
         Answer = self.env["survey.user_input"]
+        invited = self.env["res.partner"]
         for partner_xmlid, score, comment, days_ago in answers:
             partner = self.env.ref(partner_xmlid)
             answer = survey._create_answer(
@@ -63,6 +64,9 @@ class CustomerInsightDemo(models.AbstractModel):
                 answer._save_lines(survey.insight_comment_question_id, comment)
             answer._mark_done()
             answer.end_datetime = now - datetime.timedelta(days=days_ago)
+            invited |= partner.commercial_partner_id
+        # the answered customers were invited: their invitation lock rows
+        self.env["customer.nps.lock"]._lock(invited.ids, company)
         self.env.flush_all()
         self.env["customer.profile.queue"]._process()
         self.env["customer.insight"]._refresh_company_job(company.id)

@@ -6,22 +6,42 @@ class CustomerSegment(models.Model):
     _inherit = "customer.segment"
 
     def action_send_nps_survey(self):
-        """Invite the segment's customers to the company's NPS survey (those
-        invited within the NPS period are left out)."""
+        """Start a mailing of the NPS invitation to the segment's customers
+        (those invited within the NPS period are skipped with the reason);
+        the mails and their survey answers are made in batches afterwards."""
         self.ensure_one()
         self.check_access("read")
-        company = self.company_id or self.env.company
-        survey = company.insight_nps_survey_id
-        if not survey:
+        survey_model = self.env["survey.survey"]
+        if not self.company_id.insight_nps_survey_id:
             raise UserError(
                 self.env._(
                     "Choose the NPS survey of %(company)s in the settings first.",
-                    company=company.name,
+                    company=self.company_id.name,
                 )
             )
-        partners = self._get_partners()
-        answers = survey._insight_invite(partners, company)
-        return self.env["customer.profile"]._success_notification(
-            self.env._("NPS survey"),
-            self.env._("%(count)s customers invited.", count=len(answers)),
-        )
+        template = survey_model._insight_nps_template()
+        if not template:
+            raise UserError(self.env._("The NPS invitation mail template was deleted."))
+        mailing = self.env["customer.segment.mailing"]._start(self, template)
+        if mailing.skipped_count:
+            message = self.env._(
+                "NPS survey queued. Customers to invite: %(count)s; skipped: %(skipped)s "
+                "(%(reasons)s).",
+                count=mailing.pending_count,
+                skipped=mailing.skipped_count,
+                reasons=mailing._skip_summary(),
+            )
+        else:
+            message = self.env._(
+                "NPS survey queued. Customers to invite: %(count)s.", count=mailing.pending_count
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if mailing.skipped_count else "success",
+                "title": self.env._("NPS survey: %(segment)s", segment=self.name),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -94,6 +94,14 @@ class ResCompany(models.Model):
         help="Activity planned for the salesperson when a customer answers 0 to 6.",
     )
     insight_nps_activity_days = fields.Integer(string="Detractor Activity Delay (Days)", default=2)
+    insight_nps_segment_id = fields.Many2one(
+        "customer.segment",
+        string="NPS Segment After Orders",
+        readonly=True,
+        ondelete="set null",
+        help="The segment of the customers due for the NPS survey: the automatic "
+        "invitations are its mailings. Created by the first automatic run.",
+    )
 
     _sql_constraints = [
         (
@@ -225,3 +233,27 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("NPS survey delays and period must be positive numbers of days.")
                 )
+
+    def _insight_nps_due_segment(self):
+        """The company's segment of the customers due for the NPS survey
+        (created when missing)."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company.insight_nps_segment_id:
+            company.insight_nps_segment_id = (
+                self.env["customer.segment"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Due for the NPS survey"),
+                        "company_id": self.id,
+                        "domain": "[('customer_nps_due', '=', True)]",
+                        "description": self.env._(
+                            "Customers with an order invoiced the NPS survey delay ago, not "
+                            "invited within the NPS period: the automatic NPS invitations are "
+                            "this segment's mailings."
+                        ),
+                    }
+                )
+            )
+        return company.insight_nps_segment_id.with_env(self.env)

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
 
 from .customer_insight import BANDS, NPS_CATEGORIES
 
@@ -56,6 +59,17 @@ class ResPartner(models.Model):
         "company.",
     )
 
+    customer_nps_due = fields.Boolean(
+        string="Due for the NPS Survey",
+        compute="_compute_customer_nps_due",
+        search="_search_customer_nps_due",
+        groups=FACT_GROUPS,
+        help="A customer of the current company with an order invoiced the company's NPS "
+        "survey delay ago (or up to a week more, when a day was missed), not invited to "
+        "the survey within the company's NPS period. The automatic invitations go to "
+        "these customers.",
+    )
+
     @api.depends_context("company")
     def _compute_customer_insight(self):
         insights = self.env["customer.insight"].search(
@@ -106,3 +120,35 @@ class ResPartner(models.Model):
                 ),
             )
         ]
+
+    @api.depends_context("company")
+    def _compute_customer_nps_due(self):
+        due = self.with_context(active_test=False).search(
+            [("id", "in", self.ids), ("customer_nps_due", "=", True)]
+        )
+        for partner in self:
+            partner.customer_nps_due = partner in due
+
+    def _search_customer_nps_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("Search the customers due for the NPS survey with = True or = False.")
+            )
+        due = (operator == "=") == value
+        query = self.env["survey.survey"]._insight_nps_due_query(self.env.company)
+        if query is None:
+            return expression.FALSE_DOMAIN if due else expression.TRUE_DOMAIN
+        return [("id", "in" if due else "not in", SQL("(%s)", query))]
+
+    def _insight_nps_invitation(self):
+        """The NPS survey answer whose link this contact's invitation
+        carries, when an NPS mailing renders it (empty otherwise)."""
+        self.ensure_one()
+        answer_id = (self.env.context.get("insight_nps_answers") or {}).get(self.id)
+        return self.env["survey.user_input"].sudo().browse(answer_id or ())
+
+    def _insight_nps_invitation_url(self):
+        """The personal link of this contact's NPS invitation ("" outside an
+        NPS mailing)."""
+        answer = self._insight_nps_invitation()
+        return answer.get_base_url() + answer.get_start_url() if answer else ""

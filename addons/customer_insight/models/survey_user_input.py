@@ -26,6 +26,14 @@ class SurveyUserInput(models.Model):
         NPS_CATEGORIES, string="NPS Category", readonly=True, index="btree_not_null"
     )
     insight_nps_comment = fields.Text(string="NPS Comment", readonly=True)
+    insight_mailing_id = fields.Many2one(
+        "customer.segment.mailing",
+        string="NPS Mailing",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The segment mailing that sent this NPS invitation.",
+    )
 
     def _mark_done(self):
         result = super()._mark_done()

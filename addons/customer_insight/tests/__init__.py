@@ -5,3 +5,6 @@ from . import test_backtest
 from . import test_bench_steps
 from . import test_ui
 from . import test_nps_auto
+from . import test_nps_mailing
+from . import test_nps_segment
+from . import test_labels

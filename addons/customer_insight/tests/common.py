@@ -74,3 +74,43 @@ class InsightCommon(CustomerCommon):
             answer._save_lines(survey.insight_comment_question_id, comment)
         answer._mark_done()
         return answer
+
+    @classmethod
+    def _segment(cls, partners, name="NPS segment"):
+        """A segment of the company holding exactly ``partners``."""
+        return cls.env["customer.segment"].create(
+            {
+                "name": name,
+                "company_id": cls.company.id,
+                "domain": f"[('id', 'in', {partners.ids})]",
+            }
+        )
+
+    def _last_mailing(self, segment):
+        return self.env["customer.segment.mailing"].search(
+            [("segment_id", "=", segment.id)], order="id desc", limit=1
+        )
+
+    def _send_nps(self, segment, user=None):
+        """Click the segment's NPS button, then run the mailings' batches as
+        their deferred work would; returns the mailing."""
+        segment.with_user(user or self.env.user).action_send_nps_survey()
+        mailing = self._last_mailing(segment)
+        self._send_mailings()
+        return mailing
+
+    def _send_mailings(self):
+        """Run the mailing cron, which sends the pending batches of every
+        mailing being sent; the batches it would commit one by one stay in
+        the test's transaction."""
+        with self._deferred_work_mode():
+            self.env["customer.segment.mailing"]._cron_send_mailings()
+
+    def _invitations(self, survey=None):
+        return self.env["survey.user_input"].search(
+            [
+                ("survey_id", "=", (survey or self.env.ref("customer_insight.survey_nps")).id),
+                ("insight_company_id", "=", self.company.id),
+            ],
+            order="id",
+        )

@@ -14,6 +14,8 @@ RPC_ACCESS = {
     # a database view
     "customer.nps.report": COMPUTED,
     "customer.segment": {"action_send_nps_survey": USER},
+    # rewritten by SQL when customers are invited: managers may read them
+    "customer.nps.lock": {"read": MANAGER, "create": NOBODY, "write": NOBODY, "unlink": NOBODY},
 }
 
 WIZARD_VALUES = {}

@@ -86,23 +86,31 @@ class TestNps(InsightCommon):
 
     def test_one_invitation_per_period(self):
         customer = self.customers[0]
-        first = self.survey._insight_invite(customer, self.company)
-        self.assertEqual(len(first), 1)
-        self.assertEqual(first.insight_partner_id, customer)
-        self.assertTrue(
-            self.env["mail.mail"].search([("recipient_ids", "in", customer.ids)]),
-            "the invitation is mailed",
+        segment = self._segment(customer)
+        first = self._send_nps(segment)
+        self.assertRecordValues(first, [{"state": "done", "sent_count": 1}])
+        answer = self._invitations()
+        self.assertEqual(len(answer), 1)
+        self.assertEqual(answer.insight_partner_id, customer)
+        self.assertEqual(answer.insight_mailing_id, first)
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", customer.ids)])
+        self.assertTrue(mail, "the invitation is mailed")
+        self.assertIn(answer.get_start_url(), mail.body_html, "with the customer's own link")
+        second = self._send_nps(segment)
+        self.assertRecordValues(
+            second, [{"sent_count": 0, "skipped_count": 1, "insight_nps_recent_count": 1}]
         )
-        self.assertFalse(self.survey._insight_invite(customer, self.company))
+        self.assertEqual(len(self._invitations()), 1)
         # the period (90 days) over: invited again
-        first.flush_recordset()
+        answer.flush_recordset()
         self.env.cr.execute(
             "UPDATE survey_user_input SET create_date = create_date - interval '91 days'"
             " WHERE id = %s",
-            first.ids,
+            answer.ids,
         )
         self.env.invalidate_all()
-        self.assertEqual(len(self.survey._insight_invite(customer, self.company)), 1)
+        self.assertEqual(self._send_nps(segment).sent_count, 1)
+        self.assertEqual(len(self._invitations()), 2)
 
     def test_segment_invitation(self):
         segment = self.env["customer.segment"].create(
@@ -113,16 +121,12 @@ class TestNps(InsightCommon):
             }
         )
         segment.action_send_nps_survey()
-        invited = self.env["survey.user_input"].search(
-            [("survey_id", "=", self.survey.id), ("insight_company_id", "=", self.company.id)]
-        )
+        self.assertFalse(self._invitations(), "the click only queues the mailing")
+        self._send_mailings()
+        invited = self._invitations()
         self.assertEqual(
             invited.insight_partner_id, self.env["res.partner"].concat(*self.customers)
         )
         segment.action_send_nps_survey()
-        self.assertEqual(
-            self.env["survey.user_input"].search_count(
-                [("survey_id", "=", self.survey.id), ("insight_company_id", "=", self.company.id)]
-            ),
-            5,
-        )
+        self._send_mailings()
+        self.assertEqual(len(self._invitations()), 5)
