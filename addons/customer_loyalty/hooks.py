@@ -1,5 +1,7 @@
 from odoo.tools import SQL
 
+from .models.loyalty_history import CARD_INDEX
+
 # The membership's own rows, which point to programs and tiers.
 MEMBERSHIP_TABLES = (
     "customer.loyalty.tier.history",
@@ -13,7 +15,9 @@ def uninstall_hook(env):
     the module's records (members hold their program with
     ``ondelete="restrict"``), and the cards and points history of the
     programs the module's data made (the demo program), which Odoo's cards
-    hold the same way. The tables are dropped right after."""
+    hold the same way. The tables are dropped right after, and the index
+    the module put on Odoo's points history here."""
+    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(CARD_INDEX)))
     for model in MEMBERSHIP_TABLES:
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(env[model]._table)))
     programs = (

@@ -1,13 +1,16 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.sql import create_index
+
+# The membership reads a card's history on every refresh of its member: an
+# index keeps this a lookup however long the history grows (Odoo's field has
+# none). Dropped at uninstallation (hooks.py).
+CARD_INDEX = "loyalty_history_customer_card_id_index"
 
 
 class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
 
-    # the membership reads a card's history on every refresh of its member:
-    # indexed, so that this stays a lookup however long the history grows
-    card_id = fields.Many2one(index=True)
     customer_kind = fields.Selection(
         [("bonus", "Tier bonus"), ("expiry", "Expiry"), ("manual", "Balance update")],
         string="Membership Entry",
@@ -21,6 +24,10 @@ class LoyaltyHistory(models.Model):
         ondelete="set null",
         index="btree_not_null",
     )
+
+    def init(self):
+        super().init()
+        create_index(self.env.cr, CARD_INDEX, self._table, ['"card_id"'])
 
     def write(self, vals):
         if not self.env.su and {"customer_kind", "customer_batch_id"} & set(vals):
