@@ -20,6 +20,7 @@ from . import test_condition
 from . import test_sql_contracts
 from . import test_bench_steps
 from . import test_bench_mailing
+from . import test_bench_explain
 from . import test_scores_property
 from . import test_company_checks
 from . import test_segment_scope
