@@ -74,6 +74,13 @@ BATCH = 1000
 DRAIN_SECONDS = 600.0
 # after a batch smaller than BATCH, how long to wait for more orders to gather
 GATHER_SECONDS = 1.0
+# A drainer (a job, a run of the cron) lasts at least this long from its
+# start: it does not close the gate before, and waits that long for the lock
+# when another drainer holds it. So an order whose transaction is younger
+# than half of it may count on a drain job it sees waiting to start (its
+# snapshot may be older than the job's start, not older than its end).
+DRAIN_MIN_SECONDS = 1.0
+LOCK_RETRY_SECONDS = 0.05
 
 
 @contextmanager
@@ -120,8 +127,11 @@ class CustomerProfileQueue(models.Model):
         right after the current transaction commits.
 
         One INSERT and, once per transaction, one trigger of the queue's
-        cron: no row shared with other transactions is written, so it is safe
-        in the transaction of a sales order.
+        cron, unless a drainer of the companies is at work (holding their
+        queue lock) or a drain job of each is waiting to start and this
+        transaction is young enough to count on it (``DRAIN_MIN_SECONDS``):
+        no row shared with other transactions is written, so it is safe in
+        the transaction of a sales order.
         """
         keys = {(partner, company) for partner, company in keys if partner and company}
         if not keys:
@@ -145,6 +155,11 @@ class CustomerProfileQueue(models.Model):
             return
         gated.update(new_companies)
         if self._drainers_at_work(new_companies):
+            return
+        keys = {self._drain_key(company_id) for company_id in new_companies}
+        if self.env["customer.work"]._deferred_pending(keys, DRAIN_MIN_SECONDS / 2) == keys:
+            # drain jobs waiting to start: each lasts long enough to be at
+            # work, or still to come, when this transaction took the gate
             return
         data[TRIGGERED_KEY] = True
         self.env.ref(CRON_XMLID)._trigger()
@@ -194,9 +209,15 @@ class CustomerProfileQueue(models.Model):
             (company_id,),
             cron=CRON_XMLID,
             channel="facts",
-            key=f"customer_relationship.facts:{company_id}",
+            key=self._drain_key(company_id),
             description=f"Customer facts: refresh queued customers of company {company_id}",
         )
+
+    @api.model
+    def _drain_key(self, company_id):
+        """Identity of the deferred drain of ``company_id`` (one waiting at a
+        time)."""
+        return f"customer_relationship.facts:{company_id}"
 
     @api.model
     def _drain_company_job(self, company_id):
@@ -220,20 +241,24 @@ class CustomerProfileQueue(models.Model):
         it stopped with customers still queued (the caller defers the rest).
 
         One drainer per company at a time: the company's queue lock is a
-        session-level advisory lock taken without waiting. Whoever does not
-        get it returns at once, leaving the pairs to the holder. The holder
-        stops when the queue is empty and it could close the company's gate
-        (taken without waiting: orders in flight that saw it at work hold the
-        gate until their commit, and a drainer never makes an order wait);
-        it then releases the lock and looks at the queue once more before
-        opening the gate. When its time is up, it stops without that last
-        look and returns True, so that the caller defers another run.
+        session-level advisory lock. Whoever does not get it tries again
+        until ``DRAIN_MIN_SECONDS`` after its start, then returns, leaving
+        the pairs to the holder. The holder stops when the queue is empty,
+        at least ``DRAIN_MIN_SECONDS`` after its start (an order may count
+        on a drain job it saw waiting: see ``_enqueue``), and when it could
+        close the company's gate (taken without waiting: orders in flight
+        that saw it at work hold the gate until their commit, and a drainer
+        never makes an order wait); it then releases the lock and looks at
+        the queue once more before opening the gate. When its time is up, it
+        stops without that last look and returns True, so that the caller
+        defers another run.
         """
-        deadline = time.monotonic() + budget
+        started = time.monotonic()
+        deadline = started + budget
         left = batches if batches is not None else float("inf")
         with read_committed_env(dbname) as env:
             queue = env[self._name]
-            while queue._try_lock_company(company_id):
+            while queue._lock_company_within(company_id, started + DRAIN_MIN_SECONDS):
                 gated = False
                 try:
                     while True:
@@ -242,6 +267,10 @@ class CustomerProfileQueue(models.Model):
                         if time.monotonic() >= deadline or left <= 0:
                             break
                         if not claimed:
+                            young = started + DRAIN_MIN_SECONDS - time.monotonic()
+                            if young > 0:
+                                time.sleep(young)
+                                continue
                             gated = queue._try_close_gate(company_id)
                             if gated:
                                 break
@@ -279,6 +308,16 @@ class CustomerProfileQueue(models.Model):
                 )
                 time.sleep(random.uniform(0, 0.05 * 2**attempt))
         return set()
+
+    @api.model
+    def _lock_company_within(self, company_id, until):
+        """Take the company's queue lock, trying again until the monotonic
+        time ``until`` while another drainer holds it."""
+        while not self._try_lock_company(company_id):
+            if time.monotonic() >= until:
+                return False
+            time.sleep(LOCK_RETRY_SECONDS)
+        return True
 
     @api.model
     def _try_lock_company(self, company_id):

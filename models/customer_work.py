@@ -39,6 +39,16 @@ class CustomerWork(models.AbstractModel):
         self.env.ref(cron)._trigger()
 
     @api.model
+    def _deferred_pending(self, keys, started_within):
+        """The ``keys`` (of ``_defer``) whose work is already deferred and
+        has not started yet, as this transaction's snapshot shows it, in a
+        transaction that began less than ``started_within`` seconds ago (an
+        older one returns none: its snapshot may show waiting what started
+        since). Without a job queue, none: a triggered cron gives no such
+        promise per key."""
+        return set()
+
+    @api.model
     def _runs_jobs(self):
         """Whether ``_defer`` enqueues jobs (a job queue bridge is installed)
         rather than triggering crons: a cron that finds work may then hand it

@@ -5,7 +5,10 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from odoo.addons.customer_relationship.models.customer_profile_queue import CRON_XMLID
+from odoo.addons.customer_relationship.models.customer_profile_queue import (
+    CRON_XMLID,
+    DRAIN_MIN_SECONDS,
+)
 
 from .common import CustomerCommon, captured_queries, written_tables
 
@@ -148,12 +151,17 @@ class TestFactsQueue(CustomerCommon):
             self._order(partner, 50)
         queue = self.env["customer.profile.queue"]
         pauses = []
+        clock = [0.0]
+
+        def sleep(seconds):
+            pauses.append(seconds)
+            clock[0] += seconds
+
+        module = "odoo.addons.customer_relationship.models.customer_profile_queue.time"
         with (
             self._registry_test_mode(),
-            patch(
-                "odoo.addons.customer_relationship.models.customer_profile_queue.time.sleep",
-                pauses.append,
-            ),
+            patch(f"{module}.sleep", sleep),
+            patch(f"{module}.monotonic", lambda: clock[0]),
             patch.object(type(self.env["customer.work"]), "_runs_jobs", return_value=False),
         ):
             queue._cron_process()
@@ -167,6 +175,32 @@ class TestFactsQueue(CustomerCommon):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", *lock))
         self.assertTrue(self.env.cr.fetchone()[0])
         self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *lock))
+
+    def test_drainer_waits_for_the_lock_within_its_minimum_life(self):
+        """A drainer that finds another at work tries again until the end of
+        its minimum life, then leaves the company to it; once the lock is
+        free it takes it."""
+        company_id = self.env.ref("base.main_company").id
+        model = "customer.profile.queue"
+        clock = [0.0]
+        module = "odoo.addons.customer_relationship.models.customer_profile_queue.time"
+        with (
+            self.registry.cursor() as holder_cr,
+            self.registry.cursor() as drainer_cr,
+            patch(f"{module}.sleep", lambda seconds: clock.__setitem__(0, clock[0] + seconds)),
+            patch(f"{module}.monotonic", lambda: clock[0]),
+        ):
+            holder = api.Environment(holder_cr, SUPERUSER_ID, {})[model]
+            drainer = api.Environment(drainer_cr, SUPERUSER_ID, {})[model]
+            try:
+                self.assertTrue(holder._try_lock_company(company_id))
+                self.assertFalse(drainer._lock_company_within(company_id, DRAIN_MIN_SECONDS))
+                self.assertGreaterEqual(clock[0], DRAIN_MIN_SECONDS)
+                holder_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+                self.assertTrue(drainer._lock_company_within(company_id, clock[0]))
+            finally:
+                holder_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+                drainer_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
 
     def test_drainer_at_work_misses_no_order(self):
         """While a drainer of the company is at work, an order's transaction

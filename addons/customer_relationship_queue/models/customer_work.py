@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import SQL
 
 # every channel of the suite is a child of this one
 CHANNEL = "root.customer_relationship"
@@ -28,6 +29,29 @@ class CustomerWork(models.AbstractModel):
             eta=GATHER_SECONDS.get(channel),
         )
         getattr(delayable, method)(*args)
+
+    @api.model
+    def _deferred_pending(self, keys, started_within):
+        """Jobs of ``keys`` still waiting to start (the states in which
+        ``identity_key`` keeps a second job from being enqueued)."""
+        if not keys:
+            return set()
+        jobs = self.env["queue.job"]
+        jobs.flush_model(["identity_key", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT identity_key FROM %s
+                 WHERE identity_key = ANY(%s)
+                   AND state IN ('wait_dependencies', 'pending', 'enqueued')
+                   AND clock_timestamp() - now() < make_interval(secs => %s)
+                """,
+                SQL.identifier(jobs._table),
+                list(keys),
+                started_within,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
     def _runs_jobs(self):

@@ -1,7 +1,10 @@
+from unittest.mock import patch
+
 from psycopg2 import OperationalError
 
 from odoo.tests import tagged
 
+from odoo.addons.customer_relationship.models import customer_profile_queue as queue_module
 from odoo.addons.customer_relationship.models.customer_profile_facts import RANGE_SIZE_PARAM
 from odoo.addons.customer_relationship.tests.common import CustomerCommon, failing_call
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -105,6 +108,33 @@ class TestQueueBridge(CustomerCommon):
         )
         self.assertEqual(set(jobs.mapped("channel")), {"root.customer_relationship.facts"})
         self.assertEqual(set(jobs.mapped("job_function_id.channel")), set(jobs.mapped("channel")))
+
+    def test_pending_drain_job_spares_the_cron(self):
+        """An order's transaction that finds a drain job of its company
+        waiting to start does not wake the cron (the job will see its row),
+        if it is young enough to count on the job; an older one does."""
+        self._after_commit()
+        cron = self.env.ref("customer_relationship.ir_cron_customer_profile_queue")
+        triggers = self.env["ir.cron.trigger"]
+        self.Queue._defer_drain(self.company.id)
+        self.assertEqual(len(self._jobs("_drain_company_job")), 1)
+        data = self.env.cr.precommit.data
+        module = "odoo.addons.customer_relationship.models.customer_profile_queue"
+
+        def enqueue_counting_triggers():
+            for key in (queue_module.GATED_KEY, queue_module.TRIGGERED_KEY):
+                data.pop(key, None)
+            before = triggers.search_count([("cron_id", "=", cron.id)])
+            self.Queue._enqueue([(self.customer.id, self.company.id)])
+            return triggers.search_count([("cron_id", "=", cron.id)]) - before
+
+        # the test's transaction began long ago: too old to count on the job
+        self.assertEqual(enqueue_counting_triggers(), 1)
+        with patch(f"{module}.DRAIN_MIN_SECONDS", 3600.0):
+            self.assertEqual(enqueue_counting_triggers(), 0)
+            # a job of the other company does not spare this one
+            self._jobs("_drain_company_job").write({"identity_key": "another"})
+            self.assertEqual(enqueue_counting_triggers(), 1)
 
     def test_refresh_job_does_the_work_once(self):
         self._after_commit()
