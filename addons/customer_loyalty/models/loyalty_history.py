@@ -26,8 +26,9 @@ class LoyaltyHistory(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         create_index(self.env.cr, CARD_INDEX, self._table, ['"card_id"'])
+        return result
 
     def write(self, vals):
         if not self.env.su and {"customer_kind", "customer_batch_id"} & set(vals):
