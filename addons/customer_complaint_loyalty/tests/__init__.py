@@ -1,0 +1,2 @@
+from . import test_coupon_compensation
+from . import test_labels
