@@ -40,4 +40,9 @@
     "demo": [
         "demo/customer_complaint_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_complaint/static/tests/tours/*.js",
+        ],
+    },
 }
