@@ -63,6 +63,15 @@ registry.category("web_tour.tours").add("customer_complaint_resolve_tour", {
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')",
         },
         {
+            content: "Choosing the stage saved the complaint and its resolution",
+            trigger: ".o_form_view:has(.o_form_status_indicator_buttons.invisible)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("customer_complaint_goodwill_tour", {
+    steps: () => [
+        {
             content: "Open the compensations of the complaint",
             trigger: ".o_form_view .oe_stat_button:contains('Compensation')",
             run: "click",
