@@ -17,4 +17,9 @@
     "demo": [
         "demo/loyalty_program_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_complaint_loyalty/static/tests/tours/*.js",
+        ],
+    },
 }

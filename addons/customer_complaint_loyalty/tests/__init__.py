@@ -1,2 +1,3 @@
 from . import test_coupon_compensation
 from . import test_labels
+from . import test_ui
