@@ -4,3 +4,4 @@ from . import test_bench_steps
 from . import test_portal
 from . import test_reports
 from . import test_ui
+from . import test_labels
