@@ -33,10 +33,16 @@
         "views/res_partner_views.xml",
         "views/customer_profile_views.xml",
         "views/res_config_settings_views.xml",
+        "report/customer_complaint_report_views.xml",
         "views/customer_complaint_menus.xml",
         "views/portal_templates.xml",
     ],
     "demo": [
         "demo/customer_complaint_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_complaint/static/tests/tours/*.js",
+        ],
+    },
 }

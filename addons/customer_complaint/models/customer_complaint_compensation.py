@@ -78,8 +78,23 @@ class CustomerComplaintCompensation(models.Model):
                 raise ValidationError(self.env._("A compensation cannot be negative."))
             if compensation.compensation_type != "replacement" and not compensation.amount:
                 raise ValidationError(
-                    self.env._("A refund or a goodwill compensation needs an amount.")
+                    self.env._(
+                        "A compensation of type %(type)s needs an amount.",
+                        type=compensation._compensation_type_label(),
+                    )
                 )
+
+    def _compensation_type_label(self):
+        """The compensation's type as the user reads it."""
+        self.ensure_one()
+        selection = self._fields["compensation_type"]._description_selection(self.env)
+        return dict(selection).get(self.compensation_type, self.compensation_type)
+
+    @api.model
+    def _protected_fields(self):
+        """The fields written by the approval (as superuser), never by users;
+        a module recording more of the decision adds its fields."""
+        return set(PROTECTED_FIELDS)
 
     @api.depends("amount", "company_id")
     def _compute_needs_approval(self):
@@ -123,7 +138,7 @@ class CustomerComplaintCompensation(models.Model):
         if (vals.get("amount") or 0) < 0:
             raise ValidationError(self.env._("A compensation cannot be negative."))
         if not self.env.su:
-            protected = PROTECTED_FIELDS.intersection(vals)
+            protected = self._protected_fields().intersection(vals)
             if protected:
                 raise AccessError(
                     self.env._(
@@ -214,25 +229,14 @@ class CustomerComplaintCompensation(models.Model):
                 "state": "done",
                 "date": today,
                 "approver_id": self.env.uid if compensation.needs_approval else False,
+                **compensation._grant_values(),
             }
-            if compensation.compensation_type == "refund":
-                values["move_id"] = compensation._create_credit_note().id
-                values["cost"] = compensation.amount
-            elif compensation.compensation_type == "replacement":
-                order = compensation._create_replacement_order()
-                values["order_id"] = order.id
-                values["cost"] = sum(
-                    product.with_company(compensation.company_id).standard_price * quantity
-                    for product, quantity in compensation._replacement_products()
-                )
-            else:
-                values["cost"] = compensation.amount
             compensation.write(values)
             compensation.activity_unlink(["mail.mail_activity_data_todo"])
             compensation.ticket_id.message_post(
                 body=self.env._(
                     "Compensation granted: %(type)s, %(amount)s.",
-                    type=dict(COMPENSATION_TYPES)[compensation.compensation_type],
+                    type=compensation._compensation_type_label(),
                     amount=compensation.amount,
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -253,6 +257,25 @@ class CustomerComplaintCompensation(models.Model):
                 if compensation.partner_id
             ]
         )
+
+    def _grant_values(self):
+        """What granting one compensation writes on it besides its state:
+        the document created in the ERP and the cost for the value ledger.
+        A module adding a type of compensation handles it here and calls
+        ``super()`` for the others."""
+        self.ensure_one()
+        if self.compensation_type == "refund":
+            return {"move_id": self._create_credit_note().id, "cost": self.amount}
+        if self.compensation_type == "replacement":
+            order = self._create_replacement_order()
+            return {
+                "order_id": order.id,
+                "cost": sum(
+                    product.with_company(self.company_id).standard_price * quantity
+                    for product, quantity in self._replacement_products()
+                ),
+            }
+        return {"cost": self.amount}
 
     def _create_credit_note(self):
         """A draft credit note of the amount on the order's invoice."""

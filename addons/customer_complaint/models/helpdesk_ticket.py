@@ -159,14 +159,19 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("complaint_order_id")
     def _compute_complaint_order_product_ids(self):
+        # read as superuser: the agent handling the complaint need not be
+        # allowed to read the order itself (a salesperson of other orders)
         for ticket in self:
-            ticket.complaint_order_product_ids = ticket.complaint_order_id.order_line.product_id
+            ticket.complaint_order_product_ids = ticket._complaint_order_products()
+
+    def _complaint_order_products(self):
+        """The products of the order concerned, in the ticket's environment."""
+        self.ensure_one()
+        return self.sudo().complaint_order_id.order_line.product_id.with_env(self.env)
 
     @api.onchange("complaint_order_id")
     def _onchange_complaint_order_id(self):
-        self.complaint_product_ids = self.complaint_product_ids & (
-            self.complaint_order_id.order_line.product_id
-        )
+        self.complaint_product_ids = self.complaint_product_ids & self._complaint_order_products()
 
     @api.constrains("complaint_order_id", "complaint_product_ids", "partner_id", "company_id")
     def _check_complaint_order(self):

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from odoo import Command
+from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.customer_relationship.tests.common import CustomerCommon
 
@@ -122,3 +123,76 @@ class ComplaintCommon(CustomerCommon):
                 }
             )
         )
+
+
+class ComplaintTourCommon(HttpCase):
+    """For the browser tours: a portal customer with a confirmed order, a
+    helpdesk agent and a helpdesk manager (both salespeople of their own
+    orders only) in the main company, whose compensations above 500 need an
+    approval. The steps of the story are the tours of
+    static/tests/tours/customer_complaint_tour.js."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("base.main_company")
+        cls.company.complaint_approval_threshold = 500
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Tour Teahouse 陈记", "is_company": True}
+        )
+        cls.portal_user = new_test_user(
+            cls.env, login="tour_complaint_customer", groups="base.group_portal"
+        )
+        cls.portal_user.partner_id.parent_id = cls.customer
+        product = cls.env["product.product"].create({"name": "Tour Teapot", "list_price": 80})
+        cls.order = cls.env["sale.order"].create(
+            {
+                "name": "TOUR-ORDER-1",
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        cls.order.action_confirm()
+        groups = "base.group_user,sales_team.group_sale_salesman,"
+        cls.agent = new_test_user(
+            cls.env,
+            login="tour_complaint_agent",
+            groups=groups + "helpdesk_mgmt.group_helpdesk_user",
+            company_id=cls.company.id,
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="tour_complaint_manager",
+            groups=groups + "helpdesk_mgmt.group_helpdesk_manager",
+            company_id=cls.company.id,
+        )
+
+    def _file_complaint_from_portal(self):
+        """The customer files a complaint about the order from the portal;
+        returns it."""
+        self.start_tour("/my", "customer_complaint_portal_tour", login=self.portal_user.login)
+        complaint = self.env["helpdesk.ticket"].search(
+            [("is_complaint", "=", True), ("complaint_order_id", "=", self.order.id)]
+        )
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual(
+            complaint.complaint_category_id, self.env.ref("customer_complaint.category_delivery")
+        )
+        self.assertEqual(complaint.partner_id, self.portal_user.partner_id)
+        self.assertIn("The teapot arrived broken.", complaint.description)
+        return complaint
+
+    def _resolve_as_agent(self, complaint):
+        """The complaint is assigned to the agent, who writes its resolution
+        and closes it."""
+        complaint.user_id = self.agent
+        self._tour_on(complaint, "customer_complaint_resolve_tour", self.agent)
+        self.assertTrue(complaint.stage_id.closed)
+        self.assertEqual(complaint.complaint_resolution, "Replaced the teapot and apologised.")
+
+    def _tour_on(self, record, tour, user):
+        """Run a tour from the form of the record, as the user; then read
+        what the browser wrote, not what this environment cached."""
+        self.start_tour(f"/odoo/{record._name}/{record.id}", tour, login=user.login)
+        self.env.invalidate_all()

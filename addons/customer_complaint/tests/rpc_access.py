@@ -1,7 +1,7 @@
 """Who may call each public method of this module's models over RPC; the
 format is the core's (customer_relationship/tests/rpc_access.py)."""
 
-from odoo.addons.customer_relationship.tests.rpc_access import AUDIT
+from odoo.addons.customer_relationship.tests.rpc_access import AUDIT, NOBODY
 
 HELPDESK_USER = "helpdesk_mgmt.group_helpdesk_user_own"
 HELPDESK_MANAGER = "helpdesk_mgmt.group_helpdesk_manager"
@@ -33,6 +33,19 @@ RPC_ACCESS = {
     "customer.complaint.compensation.refuse": {
         "create": HELPDESK_MANAGER,
         "action_refuse": HELPDESK_MANAGER,
+    },
+    # reports (database views): read by helpdesk managers, written by nobody
+    "customer.complaint.product.rate": {
+        "read": HELPDESK_MANAGER,
+        "create": NOBODY,
+        "write": NOBODY,
+        "unlink": NOBODY,
+    },
+    "customer.complaint.cause.pareto": {
+        "read": HELPDESK_MANAGER,
+        "create": NOBODY,
+        "write": NOBODY,
+        "unlink": NOBODY,
     },
     "helpdesk.ticket": {"create": HELPDESK_USER, "write": HELPDESK_USER},
     "res.partner": {"action_open_complaints": "base.group_user"},

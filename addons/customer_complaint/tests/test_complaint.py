@@ -62,6 +62,24 @@ class TestComplaintData(ComplaintCommon):
         complaint.complaint_product_ids = [Command.set(self.product.ids)]
         self.assertEqual(complaint.complaint_product_ids, self.product)
 
+    def test_agent_reads_the_products_of_an_order_of_another_salesperson(self):
+        """The agent handling the complaint opens its form, with the products
+        of the order concerned, though the order is another salesperson's."""
+        self.order.user_id = self.manager
+        self.assertFalse(self.order.with_user(self.agent).has_access("read"))
+        complaint = self._complaint(order=self.order).with_user(self.agent)
+        # computed as the agent, not taken from what the creation cached
+        self.env.invalidate_all()
+        self.assertEqual(complaint.complaint_order_product_ids, self.product)
+        data = complaint.web_read(
+            {
+                "complaint_order_id": {"fields": {"display_name": {}}},
+                "complaint_order_product_ids": {},
+            }
+        )
+        self.assertEqual(data[0]["complaint_order_product_ids"], self.product.ids)
+        self.assertEqual(data[0]["complaint_order_id"]["display_name"], self.order.name)
+
     def test_first_response_and_resolution_times(self):
         with freeze_time(FRIDAY):
             complaint = self._complaint(order=self.order)

@@ -49,6 +49,9 @@ class TestComplaintPortal(HttpCase):
         self.assertEqual(form.status_code, 200)
         self.assertIn(self.order.name, form.text)
         self.assertNotIn(self.other_order.name, form.text)
+        # every field of the form is there, the empty description too
+        for name in ("order", "category", "description", "attachment"):
+            self.assertIn(f'name="{name}"', form.text)
         before = self._complaints()
         response = self._submit(
             order=str(self.order.id),

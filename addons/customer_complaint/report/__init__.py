@@ -1,0 +1,2 @@
+from . import customer_complaint_product_rate
+from . import customer_complaint_cause_pareto
