@@ -516,6 +516,21 @@ class CustomerSegmentMailing(models.Model):
             }
         )
 
+    def _started_notification(self, title, message, next_action):
+        """The notification telling the user who started this mailing what
+        was queued: ``message``, a warning when recipients were skipped."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if self.skipped_count else "success",
+                "title": title,
+                "message": message,
+                "next": next_action,
+            },
+        }
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------

@@ -1,4 +1,6 @@
 import datetime
+import importlib.util
+import os
 import re
 import threading
 from contextlib import contextmanager
@@ -301,3 +303,15 @@ def written_tables(queries):
         for kind, table in pattern.findall(query):
             tables.setdefault(table, set()).add(" ".join(kind.upper().split()))
     return tables
+
+
+def tool_module(name):
+    """The project's ``tools/<name>.py`` (the bench, its data builder),
+    loaded from the checkout."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location(
+        f"customer_tool_{name}", os.path.join(root, "tools", f"{name}.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,22 +1,8 @@
 """The plans the bench prints: statements replayed under EXPLAIN ANALYZE."""
 
-import importlib.util
-import os
-
 from odoo.tests import TransactionCase, tagged
 
-from .common import captured_queries
-
-
-def bench_tool():
-    """tools/bench.py, which runs the steps and explains their statements."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    spec = importlib.util.spec_from_file_location(
-        "customer_bench_tool", os.path.join(root, "tools", "bench.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import captured_queries, tool_module
 
 
 @tagged("post_install", "-at_install")
@@ -33,7 +19,7 @@ class TestBenchExplain(TransactionCase):
             self.env.flush_all()
         cr.execute("ROLLBACK TO SAVEPOINT bench_capture")
         self.env.invalidate_all()
-        plans = bench_tool().explain_statements(self.env, queries)
+        plans = tool_module("bench").explain_statements(self.env, queries)
         inserts = [p for p in plans if p["query"].startswith('INSERT INTO "res_partner"')]
         self.assertEqual(len(inserts), 2)
         parent_plan, contact_plan = (p["plan"] for p in inserts)

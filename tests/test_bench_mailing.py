@@ -1,8 +1,6 @@
 """The segment mailing steps of bench.py run on the test database, on a small
 segment (``make bench`` measures them on 50,000 contacts)."""
 
-import importlib.util
-import os
 import types
 from unittest.mock import patch
 
@@ -10,7 +8,7 @@ from odoo.tests import tagged
 
 from .. import bench
 from ..models.customer_segment_mailing import BATCH_SIZE_PARAM
-from .common import CustomerCommon
+from .common import CustomerCommon, tool_module
 from .test_bench_steps import DeclaredStep, declared_steps
 
 
@@ -25,13 +23,7 @@ class Measure:
 
 def bench_data_clone_sql():
     """``_clone_sql`` of tools/bench_data.py, which the bench's context uses."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    spec = importlib.util.spec_from_file_location(
-        "customer_bench_data", os.path.join(root, "tools", "bench_data.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module._clone_sql
+    return tool_module("bench_data")._clone_sql
 
 
 @tagged("post_install", "-at_install")

@@ -55,13 +55,8 @@ class CustomerSegmentMailWizard(models.TransientModel):
             message = self.env._(
                 "Mailing queued. Recipients: %(count)s.", count=mailing.pending_count
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if mailing.skipped_count else "success",
-                "title": self.env._("Mailing %(mailing)s", mailing=mailing.name),
-                "message": message,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return mailing._started_notification(
+            self.env._("Mailing %(mailing)s", mailing=mailing.name),
+            message,
+            {"type": "ir.actions.act_window_close"},
+        )

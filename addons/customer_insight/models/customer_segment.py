@@ -35,13 +35,8 @@ class CustomerSegment(models.Model):
             message = self.env._(
                 "NPS survey queued. Customers to invite: %(count)s.", count=mailing.pending_count
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if mailing.skipped_count else "success",
-                "title": self.env._("NPS survey: %(segment)s", segment=self.name),
-                "message": message,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return mailing._started_notification(
+            self.env._("NPS survey: %(segment)s", segment=self.name),
+            message,
+            {"type": "ir.actions.client", "tag": "soft_reload"},
+        )
