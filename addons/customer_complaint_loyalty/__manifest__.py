@@ -10,6 +10,7 @@
     "development_status": "Alpha",
     "depends": ["customer_complaint", "loyalty"],
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/ir.model.access.csv",
         "views/customer_complaint_compensation_views.xml",
