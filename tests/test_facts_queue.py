@@ -13,6 +13,30 @@ from odoo.addons.customer_relationship.models.customer_profile_queue import (
 from .common import CustomerCommon, captured_queries, written_tables
 
 
+class FakeClock:
+    """The queue's clock in a test: ``sleep`` records the pause and moves
+    ``now`` on, at once."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.pauses = []
+
+    def sleep(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+@contextmanager
+def fake_clock():
+    clock = FakeClock()
+    module = "odoo.addons.customer_relationship.models.customer_profile_queue.time"
+    with (
+        patch(f"{module}.sleep", clock.sleep),
+        patch(f"{module}.monotonic", lambda: clock.now),
+    ):
+        yield clock
+
+
 @tagged("post_install", "-at_install")
 class TestFactsQueue(CustomerCommon):
     """A sales order's transaction only appends; the facts follow its commit."""
@@ -150,24 +174,15 @@ class TestFactsQueue(CustomerCommon):
         for partner in others:
             self._order(partner, 50)
         queue = self.env["customer.profile.queue"]
-        pauses = []
-        clock = [0.0]
-
-        def sleep(seconds):
-            pauses.append(seconds)
-            clock[0] += seconds
-
-        module = "odoo.addons.customer_relationship.models.customer_profile_queue.time"
         with (
             self._registry_test_mode(),
-            patch(f"{module}.sleep", sleep),
-            patch(f"{module}.monotonic", lambda: clock[0]),
+            fake_clock() as clock,
             patch.object(type(self.env["customer.work"]), "_runs_jobs", return_value=False),
         ):
             queue._cron_process()
         self.env.invalidate_all()
         self.assertFalse(self._queued())
-        self.assertEqual(pauses, [1.0])  # one batch, then an empty one
+        self.assertEqual(clock.pauses, [1.0])  # one batch, then an empty one
         for partner in others:
             self.assertEqual(self._profile(partner).order_count, 1)
         # the company's drain lock was released
@@ -182,22 +197,19 @@ class TestFactsQueue(CustomerCommon):
         free it takes it."""
         company_id = self.env.ref("base.main_company").id
         model = "customer.profile.queue"
-        clock = [0.0]
-        module = "odoo.addons.customer_relationship.models.customer_profile_queue.time"
         with (
             self.registry.cursor() as holder_cr,
             self.registry.cursor() as drainer_cr,
-            patch(f"{module}.sleep", lambda seconds: clock.__setitem__(0, clock[0] + seconds)),
-            patch(f"{module}.monotonic", lambda: clock[0]),
+            fake_clock() as clock,
         ):
             holder = api.Environment(holder_cr, SUPERUSER_ID, {})[model]
             drainer = api.Environment(drainer_cr, SUPERUSER_ID, {})[model]
             try:
                 self.assertTrue(holder._try_lock_company(company_id))
                 self.assertFalse(drainer._lock_company_within(company_id, DRAIN_MIN_SECONDS))
-                self.assertGreaterEqual(clock[0], DRAIN_MIN_SECONDS)
+                self.assertGreaterEqual(clock.now, DRAIN_MIN_SECONDS)
                 holder_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
-                self.assertTrue(drainer._lock_company_within(company_id, clock[0]))
+                self.assertTrue(drainer._lock_company_within(company_id, clock.now))
             finally:
                 holder_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
                 drainer_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))

@@ -1,5 +1,53 @@
 import {registry} from "@web/core/registry";
 
+/** From a complaint's form: a new compensation of the complaint. */
+export function newCompensationSteps() {
+    return [
+        {
+            content: "Open the compensations of the complaint",
+            trigger: ".o_form_view .oe_stat_button:contains('Compensation')",
+            run: "click",
+        },
+        {
+            content: "Propose a new compensation",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+    ];
+}
+
+/** On a compensation's form: its amount (above the approval threshold) and reason. */
+export function amountAndReasonSteps(amount, reason) {
+    return [
+        {
+            content: "Amount above the approval threshold",
+            trigger: ".o_field_widget[name=amount] input",
+            run: `edit ${amount}`,
+        },
+        {
+            content: "Reason",
+            trigger: ".o_field_widget[name=note] textarea",
+            run: `edit ${reason}`,
+        },
+    ];
+}
+
+/** Propose the compensation: it then waits for a manager's approval. */
+export function proposeCompensationSteps() {
+    return [
+        {
+            content: "Propose it",
+            trigger: ".o_form_view button[name=action_submit]",
+            run: "click",
+        },
+        {
+            content: "It waits for a manager's approval",
+            trigger:
+                ".o_statusbar_status .o_arrow_button_current:contains('To Approve')",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("customer_complaint_portal_tour", {
     url: "/my",
     steps: () => [
@@ -71,36 +119,9 @@ registry.category("web_tour.tours").add("customer_complaint_resolve_tour", {
 
 registry.category("web_tour.tours").add("customer_complaint_goodwill_tour", {
     steps: () => [
-        {
-            content: "Open the compensations of the complaint",
-            trigger: ".o_form_view .oe_stat_button:contains('Compensation')",
-            run: "click",
-        },
-        {
-            content: "Propose a new compensation",
-            trigger: ".o_list_button_add",
-            run: "click",
-        },
-        {
-            content: "Amount above the approval threshold",
-            trigger: ".o_field_widget[name=amount] input",
-            run: "edit 800",
-        },
-        {
-            content: "Reason",
-            trigger: ".o_field_widget[name=note] textarea",
-            run: "edit Broken on arrival.",
-        },
-        {
-            content: "Propose it",
-            trigger: ".o_form_view button[name=action_submit]",
-            run: "click",
-        },
-        {
-            content: "It waits for a manager's approval",
-            trigger:
-                ".o_statusbar_status .o_arrow_button_current:contains('To Approve')",
-        },
+        ...newCompensationSteps(),
+        ...amountAndReasonSteps("800", "Broken on arrival."),
+        ...proposeCompensationSteps(),
     ],
 });
 
