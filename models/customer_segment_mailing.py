@@ -166,12 +166,16 @@ class CustomerSegmentMailing(models.Model):
         return self._recipients_query(partners.subselect())
 
     @api.model
-    def _recipient_counts(self, segment):
-        """{skip reason or None: number of contacts} of ``segment`` now."""
+    def _recipient_counts(self, segment, template):
+        """{skip reason or None: number of contacts} of ``segment`` now, as a
+        mailing of ``template`` would freeze them: counted on an unsaved
+        mailing, so that the reasons a module adds for some templates (see
+        ``_recipients_query``) are counted too."""
+        preview = self.new({"segment_id": segment.id, "template_id": template.id})
         rows = self.env.execute_query(
             SQL(
                 "SELECT r.skip_reason, count(*) FROM (%s) r GROUP BY r.skip_reason",
-                self._segment_recipients_query(segment),
+                preview._segment_recipients_query(segment),
             )
         )
         return dict(rows)

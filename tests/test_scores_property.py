@@ -2,7 +2,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -145,7 +144,7 @@ class TestScoresProperty(CustomerCommon):
     def _raw_facts(self, company):
         """{customer id: facts} from the confirmed orders of ``company``,
         in Python: what the aggregate query computes."""
-        today = fields.Date.context_today(self.env["customer.profile"])
+        today = self.env["customer.profile"]._facts_today()
         window_start = today - datetime.timedelta(days=company.customer_scoring_window)
         window_start = datetime.datetime.combine(window_start, datetime.time.min)
         facts = {}

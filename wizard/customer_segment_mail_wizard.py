@@ -22,7 +22,7 @@ class CustomerSegmentMailWizard(models.TransientModel):
     skipped_count = fields.Integer(string="Skipped", compute="_compute_recipients")
     skipped_summary = fields.Char(string="Skipped Because", compute="_compute_recipients")
 
-    @api.depends("segment_id")
+    @api.depends("segment_id", "template_id")
     def _compute_recipients(self):
         mailings = self.env["customer.segment.mailing"]
         for wizard in self:
@@ -30,7 +30,7 @@ class CustomerSegmentMailWizard(models.TransientModel):
             wizard.skipped_summary = False
             if not wizard.segment_id or wizard.segment_id.domain_error:
                 continue
-            counts = mailings._recipient_counts(wizard.segment_id)
+            counts = mailings._recipient_counts(wizard.segment_id, wizard.template_id)
             wizard.recipient_count = counts.pop(None, 0)
             wizard.skipped_count = sum(counts.values())
             wizard.skipped_summary = mailings._skip_summary_text(counts)

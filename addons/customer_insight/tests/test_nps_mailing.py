@@ -125,6 +125,41 @@ class TestNpsMailing(InsightCommon):
         self.assertEqual(second.sent_count, 3)
         self.assertEqual(len(self._invitations()), 4, "one invitation per customer")
 
+    def test_mail_wizard_preview_counts_the_nps_skips(self):
+        """The generic mail wizard, with the NPS invitation template, shows
+        the recipients and skips the mailing it starts freezes."""
+        self._send_nps(self._segment(self.customers[1], "Second customer"))
+        wizard = (
+            self.env["customer.segment.mail.wizard"]
+            .with_user(self.user_customer)
+            .create({"segment_id": self.segment.id})
+        )
+        self.assertEqual((wizard.recipient_count, wizard.skipped_count), (5, 1))
+        wizard.template_id = self.env.ref("customer_insight.mail_template_nps_invitation")
+        self.assertRecordValues(
+            wizard,
+            [
+                {
+                    "recipient_count": 3,
+                    "skipped_count": 3,
+                    "skipped_summary": "1 without email, 1 invited to the NPS survey within "
+                    "the period, 1 with another contact of the same customer invited",
+                }
+            ],
+        )
+        wizard.action_send()
+        mailing = self._last_mailing(self.segment)
+        self.assertRecordValues(
+            mailing,
+            [
+                {
+                    "insight_nps_survey_id": self.survey.id,
+                    "pending_count": wizard.recipient_count,
+                    "skipped_count": wizard.skipped_count,
+                }
+            ],
+        )
+
     def test_two_mailings_at_once_invite_once(self):
         """Two mailings started before either is sent: the second one's
         batch finds the customers invited by the first and skips them."""

@@ -27,7 +27,8 @@ class TestBalanceUpdate(LoyaltyCommon):
 
     def test_add_then_remove(self):
         member = self._member("Balance Lin")
-        today = fields.Date.context_today(self.Member)
+        # the day of the user who updates the balance (their time zone)
+        today = fields.Date.context_today(self.Member.with_user(self.user_customer))
         old = self._batches(
             member, [(today - timedelta(days=60), 200, today + timedelta(days=300))]
         )
