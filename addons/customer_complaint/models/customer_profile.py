@@ -45,7 +45,14 @@ class CustomerProfile(models.Model):
     @api.model
     def _write_complaint_facts(self, keys):
         """Store the complaint facts of the (customer, company) pairs
-        ``keys`` in one UPDATE of the rows that differ."""
+        ``keys`` in one UPDATE of the rows that differ.
+
+        A profile never touched by a complaint keeps NULL in these columns,
+        which reads and searches as 0 (as Odoo does with empty numbers), and
+        an average rating stays NULL until a complaint is rated, so that the
+        average of a group counts the rated customers only. A full run,
+        which inserts every profile, then rewrites only the profiles of
+        customers with complaints."""
         partner_ids = sorted({partner for partner, _company in keys})
         company_ids = sorted({company for _partner, company in keys})
         severity_of = SQL(" ").join(
@@ -62,19 +69,18 @@ class CustomerProfile(models.Model):
                SET %(p:complaint_open_count)s = COALESCE(f.open_count, 0),
                    %(p:complaint_open_severity)s = CASE f.open_rank %(severity_of)s END,
                    %(p:complaint_year_count)s = COALESCE(f.year_count, 0),
-                   %(p:complaint_csat)s = COALESCE(ROUND(f.csat::numeric, 2), 0)
+                   %(p:complaint_csat)s = ROUND(f.csat::numeric, 2)
               FROM %(p2)s p2
               LEFT JOIN (%(facts)s) f
                 ON f.partner_id = %(p2.partner_id)s AND f.company_id = %(p2.company_id)s
              WHERE %(p.id)s = %(p2.id)s
                AND %(p2.partner_id)s = ANY(%(partners)s)
                AND %(p2.company_id)s = ANY(%(companies)s)
-               AND (%(p2.complaint_open_count)s IS DISTINCT FROM COALESCE(f.open_count, 0)
+               AND (COALESCE(%(p2.complaint_open_count)s, 0) != COALESCE(f.open_count, 0)
                     OR %(p2.complaint_open_severity)s
                        IS DISTINCT FROM (CASE f.open_rank %(severity_of)s END)
-                    OR %(p2.complaint_year_count)s IS DISTINCT FROM COALESCE(f.year_count, 0)
-                    OR %(p2.complaint_csat)s
-                       IS DISTINCT FROM COALESCE(ROUND(f.csat::numeric, 2), 0))
+                    OR COALESCE(%(p2.complaint_year_count)s, 0) != COALESCE(f.year_count, 0)
+                    OR %(p2.complaint_csat)s IS DISTINCT FROM ROUND(f.csat::numeric, 2))
             RETURNING %(p.id)s
             """,
             severity_of=severity_of,

@@ -50,6 +50,50 @@ class TestComplaintFacts(ComplaintCommon):
         )
         self.assertTrue({"complaint_opened", "complaint_closed", "complaint_rated"} <= types)
 
+    def test_full_run_writes_the_customers_with_complaints(self):
+        """A full run inserts every profile, then writes complaint facts on
+        the customers with complaints only; the others keep empty columns,
+        read and searched as 0, and the average rating of a group counts
+        the rated customers only."""
+        complaint = self._complaint(order=self.order)
+        self._after_commit()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "DELETE FROM customer_profile WHERE company_id = %s", [self.company.id]
+        )
+        self.env.invalidate_all()
+        self._full_run()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT partner_id, complaint_open_count, complaint_csat FROM customer_profile
+                WHERE company_id = %s AND partner_id IN %s""",
+            [self.company.id, (self.customer.id, self.other_customer.id)],
+        )
+        self.assertEqual(
+            {partner: (count, csat) for partner, count, csat in self.env.cr.fetchall()},
+            {self.customer.id: (1, None), self.other_customer.id: (None, None)},
+        )
+        profiles = self._profile(self.customer) | self._profile(self.other_customer)
+        other = self._profile(self.other_customer)
+        self.assertEqual((other.complaint_open_count, other.complaint_csat), (0, 0.0))
+        self.assertEqual(
+            profiles.filtered_domain([("complaint_open_count", "=", 0)]), other
+        )
+        self.assertEqual(
+            self.env["customer.profile"].search(
+                [("id", "in", profiles.ids), ("complaint_open_count", "=", 0)]
+            ),
+            other,
+        )
+        complaint.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        complaint.rating_apply(4, rating=complaint.rating_ids[:1], feedback="Fine")
+        self.env.flush_all()
+        self._after_commit()
+        [(average,)] = self.env["customer.profile"]._read_group(
+            [("id", "in", profiles.ids)], [], ["complaint_csat:avg"]
+        )
+        self.assertEqual(average, 4.0)
+
     def test_closing_sends_the_rating_request(self):
         complaint = self._complaint(order=self.order)
         self.assertFalse(complaint.rating_ids)
