@@ -418,6 +418,13 @@ def setup_handover(ctx):
     leaver, _first, _second = handover_users(ctx)
     partners = env["res.partner"]
     customers = partners.search([("user_id", "=", leaver.id)], order="id")
+    extra = customers[sizes["customers"] :]
+    if extra:
+        # customers given to the leaver by an earlier setup (contacts copied
+        # from one of them): the handover moves the same number at every scale
+        ctx.cr.execute("UPDATE res_partner SET user_id = NULL WHERE id = ANY(%s)", (extra.ids,))
+        extra.invalidate_recordset(["user_id"])
+        customers -= extra
     if len(customers) < sizes["customers"]:
         ctx.cr.execute(
             """SELECT p.id FROM res_partner p
@@ -630,6 +637,8 @@ def add_mailing_contacts(ctx, count):
                 "parent_id": "NULL",
                 "company_id": "NULL",
                 "commercial_partner_id": "NULL",
+                # nobody's customers: the handover's salesperson keeps its size
+                "user_id": "NULL",
                 "email": "NULL",
                 "email_normalized": "NULL",
                 "ref": "NULL",

@@ -63,11 +63,21 @@ class TestBenchMailingSteps(CustomerCommon):
         contacts = self.env["res.partner"].with_context(active_test=False).search_count([]) + 20
         api = types.SimpleNamespace(Measure=Measure)
         ctx = self._context()
+        # the company the contacts are copied from has a salesperson
+        self.env.cr.execute(
+            "SELECT min(id) FROM res_partner WHERE active AND is_company"
+            " AND id NOT IN (SELECT partner_id FROM res_company)"
+        )
+        self.env["res.partner"].browse(self.env.cr.fetchone()[0]).user_id = self.env.user
+        self.env.flush_all()
         with patch.object(bench, "MAILING_CONTACTS", contacts):
             bench.setup_mailing(ctx)
             bench.setup_mailing(ctx)  # once more: nothing missing
             segment = self.env["customer.segment"].browse(ctx.state["mailing_segment_id"])
             self.assertEqual(segment.customer_count, contacts)
+            added = self.env["res.partner"].search([("name", "=like", "Bench Mailing Contact %")])
+            self.assertGreaterEqual(len(added), 20)
+            self.assertFalse(added.user_id, "the contacts added are nobody's customers")
             click = bench.run_mailing_click(api, ctx)
             self.assertEqual(click.rows, contacts)
             self.assertEqual(click.details["pending"] + click.details["skipped"], contacts)

@@ -50,6 +50,13 @@ class TestHandoverBenchStep(CustomerCommon):
         bench.setup_handover(ctx)  # a second setup adds nothing
         leaver, first, second = bench.handover_users(ctx)
         self.assertEqual(self.env["res.partner"].search_count([("user_id", "=", leaver.id)]), 6)
+        # customers given to the leaver since (by another step's setup) are
+        # taken back: the handover moves the same book at every scale
+        self.env["res.partner"].create(
+            [{"name": f"Later customer {index}", "user_id": leaver.id} for index in range(2)]
+        )
+        bench.setup_handover(ctx)
+        self.assertEqual(self.env["res.partner"].search_count([("user_id", "=", leaver.id)]), 6)
         self.assertEqual(
             self.env["sale.order"].search_count(
                 [("user_id", "=", leaver.id), ("state", "=", "draft")]
