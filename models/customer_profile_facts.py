@@ -323,22 +323,20 @@ class CustomerProfile(models.Model):
         source = SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range)
         if run.scores_kept:
             source = self._facts_changed_source(source, company)
-        changed = self._write_facts(source, {company.id: bounds}, company)
+        # a range without stored rows (a company's first run) is inserted
+        # without comparing, and has nothing to delete
+        profile_in_range = self._recompute_range_filter(run, SQL("p.partner_id"))
         cr.execute(
-            self._sql_over_tables(
-                {"p": self._name},
-                """
-                DELETE FROM %(p)s p
-                 WHERE %(p.company_id)s = %(company)s AND %(in_range)s
-                   AND NOT EXISTS (SELECT 1 FROM customer_facts_tmp f
-                                    WHERE f.partner_id = %(p.partner_id)s)
-                RETURNING %(p.partner_id)s, %(p.company_id)s
-                """,
-                company=company.id,
-                in_range=self._recompute_range_filter(run, SQL("p.partner_id")),
+            SQL(
+                "SELECT EXISTS (SELECT 1 FROM customer_profile p WHERE p.company_id = %s AND %s)",
+                company.id,
+                profile_in_range,
             )
         )
-        changed.update(cr.fetchall())
+        fresh = not cr.fetchone()[0]
+        changed = self._write_facts(source, {company.id: bounds}, company, fresh=fresh)
+        if not fresh:
+            changed.update(self._delete_customers_without_orders(company, profile_in_range))
         cr.execute(SQL("DROP TABLE customer_facts_tmp"))
         self.invalidate_model()
         last = self._recompute_range_last(run)
@@ -360,6 +358,26 @@ class CustomerProfile(models.Model):
             elapsed,
         )
         return changed
+
+    @api.model
+    def _delete_customers_without_orders(self, company, in_range):
+        """Delete the profiles of ``company`` matching ``in_range`` (a
+        condition on ``p``) whose customer has no row in the run's aggregate
+        (``customer_facts_tmp``) any more; returns their (partner, company)."""
+        return self.env.execute_query(
+            self._sql_over_tables(
+                {"p": self._name},
+                """
+                DELETE FROM %(p)s p
+                 WHERE %(p.company_id)s = %(company)s AND %(in_range)s
+                   AND NOT EXISTS (SELECT 1 FROM customer_facts_tmp f
+                                    WHERE f.partner_id = %(p.partner_id)s)
+                RETURNING %(p.partner_id)s, %(p.company_id)s
+                """,
+                company=company.id,
+                in_range=in_range,
+            )
+        )
 
     @api.model
     def _recompute_start(self, run, range_size):
@@ -547,7 +565,7 @@ class CustomerProfile(models.Model):
         )
 
     @api.model
-    def _write_facts(self, source, bounds, companies):
+    def _write_facts(self, source, bounds, companies, fresh=False):
         """Upsert the facts of ``source`` scored with ``bounds``; return the
         (partner, company) pairs of the rows it inserted or updated.
 
@@ -570,26 +588,33 @@ class CustomerProfile(models.Model):
         ``_refresh_customers`` itself) makes this one fail with a clear error,
         its transaction is rolled back, nothing written: running it again
         succeeds.
+
+        ``fresh``: the caller knows that no customer of ``source`` has a
+        stored row (a company's first run): its rows are inserted as they
+        come, without the join to the stored ones.
         """
-        compared = SQL.identifier("j")
-        try:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH j AS MATERIALIZED (%(compared)s),
-                    changed AS (%(update)s),
-                    added AS (%(insert)s)
-                    SELECT partner_id, company_id FROM changed
-                    UNION ALL
-                    SELECT partner_id, company_id FROM added
-                    """,
-                    compared=self._facts_compared_query(
-                        self._facts_rows_query(source, bounds, companies)
-                    ),
-                    update=self._facts_update_query(compared),
-                    insert=self._facts_insert_query(compared),
-                )
+        rows = self._facts_rows_query(source, bounds, companies)
+        if fresh:
+            query = self._facts_insert_query(
+                SQL("(SELECT n.*, NULL::int AS stored_id FROM (%s) n)", rows)
             )
+        else:
+            compared = SQL.identifier("j")
+            query = SQL(
+                """
+                WITH j AS MATERIALIZED (%(compared)s),
+                changed AS (%(update)s),
+                added AS (%(insert)s)
+                SELECT partner_id, company_id FROM changed
+                UNION ALL
+                SELECT partner_id, company_id FROM added
+                """,
+                compared=self._facts_compared_query(rows),
+                update=self._facts_update_query(compared),
+                insert=self._facts_insert_query(compared),
+            )
+        try:
+            self.env.cr.execute(query)
             written = set(self.env.cr.fetchall())
         except UniqueViolation as error:
             raise UserError(

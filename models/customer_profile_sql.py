@@ -60,6 +60,14 @@ class CustomerProfile(models.Model):
         return SQL.identifier(alias, field_name, to_flush=to_flush)
 
     @api.model
+    def _sql_id_array(self, ids):
+        """``ids`` (integers) as one ``int[]`` value for ``= ANY(...)``: a
+        list passed as a parameter becomes ``ARRAY[...]`` of as many
+        constants, which PostgreSQL takes about a second to plan for the
+        100,000 customers of a full run; one array value costs nothing."""
+        return SQL("%s::int[]", "{%s}" % ",".join(str(int(id_)) for id_ in ids))
+
+    @api.model
     def _sql_over_tables(self, tables, code, **params):
         """``SQL(code, **params)`` whose table and column names come from models.
 

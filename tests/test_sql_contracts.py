@@ -145,6 +145,17 @@ class TestSqlContracts(CustomerCommon):
     # ------------------------------------------------------------------
     # Names from the models
     # ------------------------------------------------------------------
+    def test_id_array(self):
+        profiles = self.env["customer.profile"]
+        for ids in ([3, 1, 2], [], range(5000)):
+            with self.subTest(count=len(ids)):
+                [(value,)] = self.env.execute_query(
+                    SQL("SELECT %s", profiles._sql_id_array(ids))
+                )
+                self.assertEqual(value, list(ids))
+        with self.assertRaises(ValueError):
+            profiles._sql_id_array(["1); DROP TABLE res_partner; --"])
+
     def test_names_come_from_the_models(self):
         sql = self.Profile._sql_over_tables(
             {"so": "sale.order"},

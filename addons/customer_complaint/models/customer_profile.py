@@ -62,30 +62,48 @@ class CustomerProfile(models.Model):
         tickets = self.env["helpdesk.ticket"]
         tickets.flush_model()
         self.env["helpdesk.ticket.stage"].flush_model(["closed"])
+        # the candidates first (customers with complaints, and profiles
+        # holding complaint facts), then their rows by id; the others' facts
+        # stay empty
         query = self._sql_over_tables(
             {"p": "customer.profile", "p2": "customer.profile"},
             """
+            WITH x AS MATERIALIZED (
+                    SELECT %(p2.id)s AS id,
+                           COALESCE(%(p2.complaint_open_count)s, 0) AS stored_open_count,
+                           %(p2.complaint_open_severity)s AS stored_open_severity,
+                           COALESCE(%(p2.complaint_year_count)s, 0) AS stored_year_count,
+                           %(p2.complaint_csat)s AS stored_csat,
+                           COALESCE(f.open_count, 0) AS open_count,
+                           CASE f.open_rank %(severity_of)s END AS open_severity,
+                           COALESCE(f.year_count, 0) AS year_count,
+                           ROUND(f.csat::numeric, 2) AS csat
+                      FROM %(p2)s p2
+                      LEFT JOIN (%(facts)s) f
+                        ON f.partner_id = %(p2.partner_id)s AND f.company_id = %(p2.company_id)s
+                     WHERE %(p2.partner_id)s = ANY(%(partners)s)
+                       AND %(p2.company_id)s = ANY(%(companies)s)
+                       AND (f.partner_id IS NOT NULL
+                            OR COALESCE(%(p2.complaint_open_count)s, 0) != 0
+                            OR COALESCE(%(p2.complaint_year_count)s, 0) != 0
+                            OR %(p2.complaint_open_severity)s IS NOT NULL
+                            OR %(p2.complaint_csat)s IS NOT NULL))
             UPDATE %(p)s p
-               SET %(p:complaint_open_count)s = COALESCE(f.open_count, 0),
-                   %(p:complaint_open_severity)s = CASE f.open_rank %(severity_of)s END,
-                   %(p:complaint_year_count)s = COALESCE(f.year_count, 0),
-                   %(p:complaint_csat)s = ROUND(f.csat::numeric, 2)
-              FROM %(p2)s p2
-              LEFT JOIN (%(facts)s) f
-                ON f.partner_id = %(p2.partner_id)s AND f.company_id = %(p2.company_id)s
-             WHERE %(p.id)s = %(p2.id)s
-               AND %(p2.partner_id)s = ANY(%(partners)s)
-               AND %(p2.company_id)s = ANY(%(companies)s)
-               AND (COALESCE(%(p2.complaint_open_count)s, 0) != COALESCE(f.open_count, 0)
-                    OR %(p2.complaint_open_severity)s
-                       IS DISTINCT FROM (CASE f.open_rank %(severity_of)s END)
-                    OR COALESCE(%(p2.complaint_year_count)s, 0) != COALESCE(f.year_count, 0)
-                    OR %(p2.complaint_csat)s IS DISTINCT FROM ROUND(f.csat::numeric, 2))
+               SET %(p:complaint_open_count)s = x.open_count,
+                   %(p:complaint_open_severity)s = x.open_severity,
+                   %(p:complaint_year_count)s = x.year_count,
+                   %(p:complaint_csat)s = x.csat
+              FROM x
+             WHERE %(p.id)s = x.id
+               AND (x.stored_open_count != x.open_count
+                    OR x.stored_open_severity IS DISTINCT FROM x.open_severity
+                    OR x.stored_year_count != x.year_count
+                    OR x.stored_csat IS DISTINCT FROM x.csat)
             RETURNING %(p.id)s
             """,
             severity_of=severity_of,
             facts=tickets._complaint_facts_query(partner_ids, tickets._complaint_since()),
-            partners=partner_ids,
+            partners=self._sql_id_array(partner_ids),
             companies=company_ids,
         )
         rows = self.env.execute_query(query)

@@ -723,7 +723,7 @@ class HelpdeskTicket(models.Model):
             """,
             ranks=severity_rank,
             since=since,
-            partners=list(partner_ids),
+            partners=self.env["customer.profile"]._sql_id_array(partner_ids),
         )
 
     @api.model
