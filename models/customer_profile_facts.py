@@ -318,7 +318,6 @@ class CustomerProfile(models.Model):
                     self._recompute_range_filter(run, SQL("a.partner_id")),
                 )
             )
-            cr.execute(SQL("ANALYZE customer_facts_tmp"))
         in_range = self._recompute_range_filter(run, SQL("f.partner_id"))
         source = SQL("(SELECT * FROM customer_facts_tmp f WHERE %s)", in_range)
         if run.scores_kept:
@@ -334,6 +333,11 @@ class CustomerProfile(models.Model):
             )
         )
         fresh = not cr.fetchone()[0]
+        if not fresh:
+            # a temporary table has no statistics: without them the planner
+            # expects a few hundred rows and joins the stored rows by per-row
+            # index probes (inserted as they come, fresh rows join nothing)
+            cr.execute(SQL("ANALYZE customer_facts_tmp"))
         changed = self._write_facts(source, {company.id: bounds}, company, fresh=fresh)
         if not fresh:
             changed.update(self._delete_customers_without_orders(company, profile_in_range))
@@ -395,9 +399,6 @@ class CustomerProfile(models.Model):
                 self._facts_aggregate_query({company.id: window_start}),
             )
         )
-        # a temporary table has no statistics: without them the planner
-        # expects a few hundred rows and joins by per-row index probes
-        cr.execute(SQL("ANALYZE customer_facts_tmp"))
         # each distribution sorted by PostgreSQL (sorting a sorted list costs
         # Python one pass), amounts in cents and dates in days since the
         # epoch: integers, parsed fast (the bounds found are turned back)

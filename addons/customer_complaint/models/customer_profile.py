@@ -53,8 +53,8 @@ class CustomerProfile(models.Model):
         average of a group counts the rated customers only. A full run,
         which inserts every profile, then rewrites only the profiles of
         customers with complaints."""
-        partner_ids = sorted({partner for partner, _company in keys})
-        company_ids = sorted({company for _partner, company in keys})
+        partners, companies = zip(*keys)
+        partner_ids, company_ids = sorted(set(partners)), sorted(set(companies))
         severity_of = SQL(" ").join(
             SQL("WHEN %s THEN %s", rank, key)
             for rank, (key, _label) in enumerate(SEVERITIES, start=1)

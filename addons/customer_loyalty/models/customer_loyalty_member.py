@@ -756,13 +756,14 @@ class CustomerLoyaltyMember(models.Model):
         """After a refresh of the customer facts: enrol the customers of
         programs that enrol at the first order, record the points of their
         orders, raise the tiers they qualify for."""
+        if len(keys) > FACTS_LIMIT:
+            # a full recompute: left to the daily review, woken now
+            self.env.ref("customer_loyalty.ir_cron_customer_loyalty_review")._trigger()
+            return
         keys = {(partner, company) for partner, company in keys if partner and company}
         if not keys:
             return
         companies = self.env["res.company"].browse({company for _partner, company in keys})
-        if len(keys) > FACTS_LIMIT:
-            self.env.ref("customer_loyalty.ir_cron_customer_loyalty_review")._trigger()
-            return
         partner_ids = list({partner for partner, _company in keys})
         programs = self.env["loyalty.program"].search(
             [
