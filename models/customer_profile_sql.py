@@ -65,7 +65,7 @@ class CustomerProfile(models.Model):
         list passed as a parameter becomes ``ARRAY[...]`` of as many
         constants, which PostgreSQL takes about a second to plan for the
         100,000 customers of a full run; one array value costs nothing."""
-        return SQL("%s::int[]", "{%s}" % ",".join(str(int(id_)) for id_ in ids))
+        return SQL("%s::int[]", "{" + ",".join(str(int(id_)) for id_ in ids) + "}")
 
     @api.model
     def _sql_over_tables(self, tables, code, **params):

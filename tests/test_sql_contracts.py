@@ -149,9 +149,7 @@ class TestSqlContracts(CustomerCommon):
         profiles = self.env["customer.profile"]
         for ids in ([3, 1, 2], [], range(5000)):
             with self.subTest(count=len(ids)):
-                [(value,)] = self.env.execute_query(
-                    SQL("SELECT %s", profiles._sql_id_array(ids))
-                )
+                [(value,)] = self.env.execute_query(SQL("SELECT %s", profiles._sql_id_array(ids)))
                 self.assertEqual(value, list(ids))
         with self.assertRaises(ValueError):
             profiles._sql_id_array(["1); DROP TABLE res_partner; --"])

@@ -53,7 +53,7 @@ class CustomerProfile(models.Model):
         average of a group counts the rated customers only. A full run,
         which inserts every profile, then rewrites only the profiles of
         customers with complaints."""
-        partners, companies = zip(*keys)
+        partners, companies = zip(*keys, strict=True)
         partner_ids, company_ids = sorted(set(partners)), sorted(set(companies))
         severity_of = SQL(" ").join(
             SQL("WHEN %s THEN %s", rank, key)

@@ -58,9 +58,7 @@ class TestComplaintFacts(ComplaintCommon):
         complaint = self._complaint(order=self.order)
         self._after_commit()
         self.env.flush_all()
-        self.env.cr.execute(
-            "DELETE FROM customer_profile WHERE company_id = %s", [self.company.id]
-        )
+        self.env.cr.execute("DELETE FROM customer_profile WHERE company_id = %s", [self.company.id])
         self.env.invalidate_all()
         self._full_run()
         self.env.flush_all()
@@ -76,9 +74,7 @@ class TestComplaintFacts(ComplaintCommon):
         profiles = self._profile(self.customer) | self._profile(self.other_customer)
         other = self._profile(self.other_customer)
         self.assertEqual((other.complaint_open_count, other.complaint_csat), (0, 0.0))
-        self.assertEqual(
-            profiles.filtered_domain([("complaint_open_count", "=", 0)]), other
-        )
+        self.assertEqual(profiles.filtered_domain([("complaint_open_count", "=", 0)]), other)
         self.assertEqual(
             self.env["customer.profile"].search(
                 [("id", "in", profiles.ids), ("complaint_open_count", "=", 0)]
