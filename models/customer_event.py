@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_repr
 
 
 class CustomerEvent(models.Model):
@@ -125,11 +125,15 @@ class CustomerEvent(models.Model):
                 if events._fields[name].store and events._fields[name].column_type
             }
         )
+        currencies = {
+            company.id: company.currency_id
+            for company in self.env["res.company"].browse({row["company_id"] for row in rows})
+        }
         values = SQL(", ").join(
             SQL(
                 "(%s)",
                 SQL(", ").join(
-                    events._fields[name].convert_to_column_insert(row[name], events, row)
+                    events._column_value(events._fields[name], row, currencies)
                     if name in row
                     else SQL("DEFAULT")
                     for name in columns
@@ -156,6 +160,17 @@ class CustomerEvent(models.Model):
         if created:
             created._after_insert(columns, rows)
         return created
+
+    def _column_value(self, field, row, currencies):
+        """The SQL parameter of ``field`` in ``row``. Amounts of the timeline
+        are in the company's currency: rounded with the currencies of the
+        rows' companies, read once, where the generic conversion would build
+        a new record per row to find its currency."""
+        value = row[field.name]
+        if field.type == "monetary" and field.get_currency_field(self) == "currency_id":
+            currency = currencies[row["company_id"]]
+            return float_repr(currency.round(float(value or 0.0)), currency.decimal_places)
+        return field.convert_to_column_insert(value, self, row)
 
     def _after_insert(self, columns, rows):
         """What ``create`` does after its INSERT: the one2many fields listing

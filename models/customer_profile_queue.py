@@ -170,30 +170,28 @@ class CustomerProfileQueue(models.Model):
         transaction; then whether each of them has a drainer at work (holding
         its queue lock), which will look at the queue after this transaction
         commits."""
+        # A drainer holds its company's queue lock exclusively (session
+        # level): whether a shared lock of it can be had tells whether one is
+        # at work, without reading pg_locks; a lock had is released at once.
+        # The gate of each company is taken before its drainer is looked for
+        # (the CTE yields its rows one by one, each with its gate taken).
         cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT pg_advisory_xact_lock_shared(%s, c) FROM unnest(%s::int[]) AS c",
+                """
+                WITH gated AS MATERIALIZED (
+                    SELECT c, pg_advisory_xact_lock_shared(%s, c)::text AS gate
+                      FROM unnest(%s::int[]) AS c
+                )
+                SELECT bool_and(CASE WHEN pg_try_advisory_lock_shared(%s, c)
+                                     THEN NOT pg_advisory_unlock_shared(%s, c)
+                                     ELSE true END)
+                  FROM gated
+                """,
                 self._gate_namespace(),
                 list(company_ids),
-            )
-        )
-        # the two-key form of an advisory lock shows its keys in classid
-        # and objid (as unsigned integers), with objsubid 2
-        cr.execute(
-            SQL(
-                """
-                SELECT bool_and(EXISTS (
-                           SELECT 1 FROM pg_locks l
-                            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                              AND l.database = (SELECT oid FROM pg_database
-                                                 WHERE datname = current_database())
-                              AND l.classid::bigint = (%s)::bigint & 4294967295
-                              AND l.objid::bigint = c))
-                  FROM unnest(%s::int[]) AS c
-                """,
                 self._queue_lock_namespace(),
-                list(company_ids),
+                self._queue_lock_namespace(),
             )
         )
         return cr.fetchone()[0]

@@ -11,8 +11,9 @@ databases and drives it over JSON-RPC from parallel clients:
   modules ours depend on (sale_management, crm, sale_loyalty, survey, the
   helpdesk family, queue_job...; read from the manifests), with demo data,
   from a cached template. Before the throughput part (2. below), the
-  loyalty programs that our database runs as memberships are created in it
-  as plain loyalty programs (same rules and rewards): from then on both
+  loyalty programs of our database that it lacks (the memberships, the
+  complaint coupons) are created in it as plain loyalty programs (same
+  rules and rewards): from then on both
   databases run the same Odoo code on each confirmation (sale_loyalty
   evaluates the loyalty programs and gives each new customer a card), and
   the difference is the cost of our modules alone. Part 1 runs before
@@ -371,16 +372,23 @@ REWARD_FIELDS = [
 
 
 def mirror_programs(url):
-    """The membership programs of our database, as plain loyalty programs of
-    the vanilla one (same rules and rewards, no membership): a company that
-    runs a membership runs its loyalty program, whose work on every order
-    (a card for each new customer, its points) is sale_loyalty's, with or
-    without our modules. Returns their names."""
+    """The loyalty programs of our database that the vanilla one lacks (by
+    name), as plain loyalty programs of the vanilla one (same rules and
+    rewards, no membership): the membership programs, and the coupon program
+    our demo data gives complaint compensations. A company that runs a
+    membership or hands out coupons runs those programs, and their work on
+    every order (sale_loyalty evaluates each active program, gives each new
+    customer a card and its points) is Odoo's, with or without our modules.
+    Returns their names."""
     ours, vanilla = Client(url, OURS).login(), Client(url, VANILLA).login()
+    present = {
+        program["name"]
+        for program in vanilla.execute("loyalty.program", "search_read", [], ["name"])
+    }
     programs = ours.execute(
         "loyalty.program",
         "search_read",
-        [("customer_membership", "=", True)],
+        [("name", "not in", sorted(present))],
         [*PROGRAM_FIELDS, "rule_ids", "reward_ids"],
     )
     names = []

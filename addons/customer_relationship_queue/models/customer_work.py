@@ -33,7 +33,9 @@ class CustomerWork(models.AbstractModel):
     @api.model
     def _deferred_pending(self, keys, started_within):
         """Jobs of ``keys`` still waiting to start (the states in which
-        ``identity_key`` keeps a second job from being enqueued)."""
+        ``identity_key`` keeps a second job from being enqueued), if the
+        current transaction started less than ``started_within`` seconds ago
+        (a condition PostgreSQL checks once, before it reads any job)."""
         if not keys:
             return set()
         jobs = self.env["queue.job"]
@@ -44,7 +46,7 @@ class CustomerWork(models.AbstractModel):
                 SELECT DISTINCT identity_key FROM %s
                  WHERE identity_key = ANY(%s)
                    AND state IN ('wait_dependencies', 'pending', 'enqueued')
-                   AND clock_timestamp() - now() < make_interval(secs => %s)
+                   AND (SELECT clock_timestamp() - now()) < make_interval(secs => %s)
                 """,
                 SQL.identifier(jobs._table),
                 list(keys),
