@@ -27,13 +27,22 @@ run:
 # reinstall of every module on copies of the test template (README.md,
 # Module lifecycle); not in a focused run (PYTEST_ARGS) unless MODULE_CHECK=1.
 MODULE_CHECK ?= $(if $(PYTEST_ARGS),0,1)
+# The suites of the OCA modules the plugins build on run too, with every
+# module of the project installed (collected as Odoo's own runner does:
+# tools/pytest_odoo_loader.py); not in a focused run unless OCA_CHECK=1.
+# helpdesk_mgmt's test_js.py is replaced by customer_complaint's
+# test_helpdesk_unit_tests.py (README.md, Tests).
+OCA_SUITES = helpdesk_mgmt helpdesk_mgmt_sla helpdesk_mgmt_rating helpdesk_type helpdesk_mgmt_sale
+OCA_CHECK ?= $(if $(PYTEST_ARGS),0,1)
 test:
 	@bash $(BOOT) testdb
 	@cd .build && PYTHONPATH=../tools ../$(VENV)/bin/python -m pytest -p pytest_noskip \
 		-p pytest_module_lifecycle $(if $(filter 1,$(MODULE_CHECK)),--module-lifecycle) \
-		-p no:cacheprovider --confcutdir=. --odoo-config=odoo.cfg --odoo-database=customer_test --odoo-http \
+		-p pytest_odoo_loader -p no:cacheprovider --confcutdir=. --odoo-config=odoo.cfg \
+		--odoo-database=customer_test --odoo-http \
 		-q -rfEs $(PYTEST_ARGS) addons/customer_relationship/tests \
-		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "../$$d"; done)
+		$$(cd .. && for d in addons/*/tests; do [ -d "$$d" ] && echo "../$$d"; done) \
+		$(if $(filter 1,$(OCA_CHECK)),$$(../$(VENV)/bin/python ../tools/pytest_odoo_loader.py $(OCA_SUITES)))
 
 # SCALE=small (10,000 customers, 100,000 orders) or SCALE=CUSTOMERS:ORDERS;
 # default 100,000 customers and 1,000,000 orders. MODULES=a,b: only the steps
