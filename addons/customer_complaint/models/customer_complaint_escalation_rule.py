@@ -75,9 +75,10 @@ class CustomerComplaintEscalationRule(models.Model):
                     )
                 )
 
-    def _due_date(self, ticket, calendar):
+    def _due_date(self, ticket, calendar, planner=None):
         """When this level is reached for ``ticket`` (None: never, its
-        deadline is gone or met)."""
+        deadline is gone or met), in the working time of ``calendar`` (read
+        through ``planner``, a ``WorkingTimePlanner`` of it, if given)."""
         self.ensure_one()
         if self.deadline == "response":
             if ticket.complaint_first_response_date:
@@ -90,4 +91,6 @@ class CustomerComplaintEscalationRule(models.Model):
         if not self.hours:
             return deadline
         hours = self.hours if self.timing == "after" else -self.hours
+        if planner:
+            return planner.plan_hours(hours, deadline) or deadline
         return calendar.plan_hours(hours, deadline, compute_leaves=True) or deadline

@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .complaint_data import SEVERITIES, SLA_STATES
+from .working_time import WorkingTimePlanner
 
 # fields whose change the customer facts depend on
 FACT_FIELDS = {
@@ -23,6 +24,9 @@ FACT_FIELDS = {
 }
 # complaints escalated per batch of the cron (each batch commits)
 ESCALATION_BATCH = 500
+# from this many complaints, their next escalations are planned with the
+# work intervals of their calendars read once (``WorkingTimePlanner``)
+PLANNED_TOGETHER = 8
 
 
 class HelpdeskTicket(models.Model):
@@ -329,9 +333,31 @@ class HelpdeskTicket(models.Model):
     )
     def _compute_complaint_escalation_due(self):
         rules = self._complaint_escalation_rules()
+        planners = self._complaint_planners()
         for ticket in self:
-            _rule, due = ticket._complaint_next_escalation(rules, ticket.complaint_escalation_level)
+            _rule, due = ticket._complaint_next_escalation(
+                rules, ticket.complaint_escalation_level, planners
+            )
             ticket.complaint_escalation_due = due or False
+
+    def _complaint_planners(self):
+        """{calendar: WorkingTimePlanner over the deadlines of these
+        complaints}, or {} for fewer than ``PLANNED_TOGETHER`` complaints
+        (each planned by its calendar's ``plan_hours``)."""
+        complaints = self.filtered("is_complaint")
+        if len(complaints) < PLANNED_TOGETHER:
+            return {}
+        deadlines = defaultdict(list)
+        for ticket in complaints:
+            deadlines[ticket._complaint_calendar()] += [
+                ticket.complaint_response_deadline,
+                ticket.complaint_resolution_deadline,
+            ]
+        return {
+            calendar: WorkingTimePlanner(calendar, moments)
+            for calendar, moments in deadlines.items()
+            if calendar
+        }
 
     def _complaint_escalation_rules(self):
         """{(company id, severity): rules by level} of the complaints' companies."""
@@ -348,17 +374,19 @@ class HelpdeskTicket(models.Model):
             by_key[(rule.company_id.id, rule.severity)].append(rule)
         return by_key
 
-    def _complaint_next_escalation(self, rules, level):
+    def _complaint_next_escalation(self, rules, level, planners=None):
         """(rule, due date) of the next level above ``level`` that can still
-        be reached, or (None, None)."""
+        be reached, or (None, None). ``planners``: ``_complaint_planners``
+        of a set of complaints holding this one."""
         self.ensure_one()
         if not self.is_complaint or not self.active or self.stage_id.closed:
             return None, None
         calendar = self._complaint_calendar()
+        planner = (planners or {}).get(calendar)
         for rule in rules.get((self.company_id.id, self.complaint_severity), ()):
             if rule.level <= level:
                 continue
-            due = rule._due_date(self, calendar)
+            due = rule._due_date(self, calendar, planner)
             if due:
                 return rule, due
         return None, None
@@ -408,12 +436,13 @@ class HelpdeskTicket(models.Model):
         on the customer's timeline. Returns the number of escalations."""
         now = now or fields.Datetime.now()
         rules = self._complaint_escalation_rules()
+        planners = self._complaint_planners()
         managers = self._complaint_managers()
         escalation_vals, new_levels = [], {}
         for ticket in self:
             level = ticket.complaint_escalation_level
             while True:
-                rule, due = ticket._complaint_next_escalation(rules, level)
+                rule, due = ticket._complaint_next_escalation(rules, level, planners)
                 if not rule or due > now:
                     break
                 users = ticket._complaint_escalation_users(rule, managers)

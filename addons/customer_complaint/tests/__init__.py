@@ -6,3 +6,4 @@ from . import test_reports
 from . import test_ui
 from . import test_labels
 from . import test_helpdesk_unit_tests
+from . import test_working_time
