@@ -81,6 +81,7 @@ GATHER_SECONDS = 1.0
 # snapshot may be older than the job's start, not older than its end).
 DRAIN_MIN_SECONDS = 1.0
 LOCK_RETRY_SECONDS = 0.05
+LOCK_MIN_TRIES = 3
 
 
 @contextmanager
@@ -173,6 +174,9 @@ class CustomerProfileQueue(models.Model):
         # A drainer holds its company's queue lock exclusively (session
         # level): whether a shared lock of it can be had tells whether one is
         # at work, without reading pg_locks; a lock had is released at once.
+        # A drainer that meets it held so tries again (_lock_company_within);
+        # should it give up all the same, this order found no drainer and
+        # triggers the cron.
         # The gate of each company is taken before its drainer is looked for
         # (the CTE yields its rows one by one, each with its gate taken).
         cr = self.env.cr
@@ -310,10 +314,14 @@ class CustomerProfileQueue(models.Model):
     @api.model
     def _lock_company_within(self, company_id, until):
         """Take the company's queue lock, trying again until the monotonic
-        time ``until`` while another drainer holds it."""
+        time ``until`` while another drainer holds it, and at least
+        ``LOCK_MIN_TRIES`` times: an order looking for a drainer holds the
+        lock shared for the instant of one statement (``_drainers_at_work``)."""
+        tries = 1
         while not self._try_lock_company(company_id):
-            if time.monotonic() >= until:
+            if time.monotonic() >= until and tries >= LOCK_MIN_TRIES:
                 return False
+            tries += 1
             time.sleep(LOCK_RETRY_SECONDS)
         return True
 

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.addons.customer_relationship.models.customer_profile_queue import (
     CRON_XMLID,
     DRAIN_MIN_SECONDS,
+    LOCK_MIN_TRIES,
 )
 
 from .common import CustomerCommon, captured_queries, written_tables
@@ -213,6 +214,45 @@ class TestFactsQueue(CustomerCommon):
             finally:
                 holder_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
                 drainer_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+
+    def test_order_looks_for_the_drainer_without_keeping_its_lock(self):
+        """An order finds whether a drainer holds the company's queue lock
+        by asking for it shared, and releases it at once: a drainer starting
+        right after takes it, and the next order sees it at work."""
+        company_id = self.env.ref("base.main_company").id
+        model = "customer.profile.queue"
+        with self.registry.cursor() as order_cr, self.registry.cursor() as drainer_cr:
+            order = api.Environment(order_cr, SUPERUSER_ID, {})[model]
+            drainer = api.Environment(drainer_cr, SUPERUSER_ID, {})[model]
+            try:
+                self.assertFalse(order._drainers_at_work([company_id]))
+                self.assertTrue(drainer._try_lock_company(company_id))
+                self.assertTrue(order._drainers_at_work([company_id]))
+                drainer_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+                self.assertFalse(order._drainers_at_work([company_id]))
+            finally:
+                order_cr.rollback()
+                drainer_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+                order_cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+
+    def test_drainer_tries_its_lock_more_than_once(self):
+        """Past the end of its minimum life, a drainer still asks for the
+        lock ``LOCK_MIN_TRIES`` times: an order may hold it for an instant."""
+        queue = self.env["customer.profile.queue"]
+        company_id = self.env.ref("base.main_company").id
+        for answers, taken in (
+            ([False] * (LOCK_MIN_TRIES - 1) + [True], True),
+            ([False] * (LOCK_MIN_TRIES + 2), False),
+        ):
+            with (
+                fake_clock() as clock,
+                patch.object(
+                    type(queue), "_try_lock_company", side_effect=answers
+                ) as try_lock,
+            ):
+                clock.now = 10.0
+                self.assertEqual(queue._lock_company_within(company_id, 1.0), taken)
+                self.assertEqual(try_lock.call_count, LOCK_MIN_TRIES)
 
     def test_drainer_at_work_misses_no_order(self):
         """While a drainer of the company is at work, an order's transaction
