@@ -246,9 +246,7 @@ class TestFactsQueue(CustomerCommon):
         ):
             with (
                 fake_clock() as clock,
-                patch.object(
-                    type(queue), "_try_lock_company", side_effect=answers
-                ) as try_lock,
+                patch.object(type(queue), "_try_lock_company", side_effect=answers) as try_lock,
             ):
                 clock.now = 10.0
                 self.assertEqual(queue._lock_company_within(company_id, 1.0), taken)

@@ -15,6 +15,8 @@ Run as a script with module names, it prints their test folders for
 pytest's command line (``make test``).
 """
 
+import importlib.util
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -56,8 +58,6 @@ def pytest_collection_modifyitems(config, items):
 def suite_paths(modules):
     """The test folders of the installed ``modules``, and an ``--ignore`` of
     each file of ``IGNORED`` in them."""
-    import importlib.util
-
     paths = []
     for module in modules:
         spec = importlib.util.find_spec(f"odoo.addons.{module}")
@@ -70,6 +70,4 @@ def suite_paths(modules):
 
 
 if __name__ == "__main__":
-    import sys
-
-    print(" ".join(suite_paths(sys.argv[1:])))
+    sys.stdout.write(" ".join(suite_paths(sys.argv[1:])) + "\n")

@@ -37,9 +37,7 @@ class WorkingTimePlanner:
     def plan_hours(self, hours, dt):
         moment, revert = make_aware(dt)
         if self.start is not None and self.start <= moment <= self.stop:
-            planned = (
-                self._forward(hours, moment) if hours >= 0 else self._backward(-hours, moment)
-            )
+            planned = self._forward(hours, moment) if hours >= 0 else self._backward(-hours, moment)
             if planned is not None:
                 return revert(planned)
         return self.calendar.plan_hours(hours, dt, compute_leaves=True)

@@ -29,7 +29,8 @@ class TestWorkingTimePlanner(TransactionCase):
         start = datetime(2026, 2, 20)
         moments = [start + timedelta(minutes=rng.randrange(0, 30 * 24 * 60)) for _i in range(count)]
         # on a weekend, at the edges of a working day, in the holiday
-        return moments + [
+        return [
+            *moments,
             datetime(2026, 2, 28, 10, 0),
             datetime(2026, 3, 2, 0, 0),
             datetime(2026, 3, 2, 9, 0),
@@ -60,5 +61,7 @@ class TestWorkingTimePlanner(TransactionCase):
             planner.plan_hours(400, moment),
             self.calendar.plan_hours(400, moment, compute_leaves=True),
         )
-        self.assertEqual(WorkingTimePlanner(self.calendar, []).plan_hours(2, moment),
-                         self.calendar.plan_hours(2, moment, compute_leaves=True))
+        self.assertEqual(
+            WorkingTimePlanner(self.calendar, []).plan_hours(2, moment),
+            self.calendar.plan_hours(2, moment, compute_leaves=True),
+        )
