@@ -125,10 +125,10 @@ class CustomerEvent(models.Model):
                 if events._fields[name].store and events._fields[name].column_type
             }
         )
-        currencies = {
-            company.id: company.currency_id
-            for company in self.env["res.company"].browse({row["company_id"] for row in rows})
-        }
+        currencies = {}
+        if any(events._fields[name].type == "monetary" for name in columns):
+            companies = self.env["res.company"].browse({row["company_id"] for row in rows})
+            currencies = {company.id: company.currency_id for company in companies}
         values = SQL(", ").join(
             SQL(
                 "(%s)",
