@@ -175,8 +175,8 @@ class CustomerProfileQueue(models.Model):
         # level): whether a shared lock of it can be had tells whether one is
         # at work, without reading pg_locks; a lock had is released at once.
         # A drainer that meets it held so tries again (_lock_company_within);
-        # should it give up all the same, this order found no drainer and
-        # triggers the cron.
+        # should it give up all the same, this order found no drainer: it
+        # triggers the cron, or counts on a drain job waiting to start.
         # The gate of each company is taken before its drainer is looked for
         # (the CTE yields its rows one by one, each with its gate taken).
         cr = self.env.cr
