@@ -92,9 +92,18 @@ registry.category("web_tour.tours").add("customer_complaint_resolve_tour", {
             run: "click",
         },
         {
+            // the text area sizes itself to its text when it is mounted: on a
+            // busy machine it may measure before the page is laid out and
+            // stay 0 px high until typed in, so the step waits for the tab
+            // and types into the text area, seen or not
             content: "Write the resolution summary",
-            trigger: ".o_field_widget[name=complaint_resolution] textarea",
-            run: "edit Replaced the teapot and apologised.",
+            trigger: ".o_notebook .nav-link.active:contains('Complaint')",
+            async run(helpers) {
+                await helpers.edit(
+                    "Replaced the teapot and apologised.",
+                    ".o_field_widget[name=complaint_resolution] textarea"
+                );
+            },
         },
         {
             content: "Open the folded stages",
