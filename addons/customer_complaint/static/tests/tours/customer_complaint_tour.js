@@ -92,10 +92,10 @@ registry.category("web_tour.tours").add("customer_complaint_resolve_tour", {
             run: "click",
         },
         {
-            // the text area sizes itself to its text when it is mounted: on a
-            // busy machine it may measure before the page is laid out and
-            // stay 0 px high until typed in, so the step waits for the tab
-            // and types into the text area, seen or not
+            // a tab's page fades in (opacity 0 until the notebook shows it),
+            // and on a busy machine the tour may find the text area before
+            // it is seen: the step waits for the tab and types into the text
+            // area, seen or not
             content: "Write the resolution summary",
             trigger: ".o_notebook .nav-link.active:contains('Complaint')",
             async run(helpers) {
