@@ -116,9 +116,10 @@ def read_meta(cluster, dbname):
 
 
 # Files that do not change what an install puts in the database.
-# A module's bench.py (its ``make bench`` steps) is never imported by Odoo.
+# A module's bench.py (its ``make bench`` steps) is never imported by Odoo;
+# the browser's test files (static/tests) are read from disk when served.
 NOT_INSTALLED = re.compile(
-    r"(^|/)tests/.*\.py$|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml)$"
+    r"(^|/)tests/.*\.py$|(^|/)static/tests/|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml)$"
     r"|^(addons/[^/]+/)?bench\.py$"
 )
 

@@ -265,7 +265,7 @@ source_hash() {
     (
         cd "$ROOT"
         git ls-files -co --exclude-standard 2>/dev/null \
-            | grep -Ev '(^|/)tests/[^/]*\.py$|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml|prettier\.config\.cjs)$|^(addons/[^/]+/)?bench\.py$' \
+            | grep -Ev '(^|/)tests/[^/]*\.py$|(^|/)static/tests/|\.md$|^(tools|\.ci)/|^\.|^(Makefile|pyproject\.toml|prettier\.config\.cjs)$|^(addons/[^/]+/)?bench\.py$' \
             | sort | while read -r f; do [ -f "$f" ] && sha1sum "$f"; done
         modules
         echo "$ODOO_SRC"

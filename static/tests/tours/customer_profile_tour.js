@@ -1,5 +1,6 @@
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {openNotebookPage} from "@customer_relationship/../tests/tours/tour_notebook";
 
 registry.category("web_tour.tours").add("customer_relationship_profile_tour", {
     url: "/odoo",
@@ -35,11 +36,7 @@ registry.category("web_tour.tours").add("customer_relationship_profile_tour", {
                 ".o_form_view .o_field_widget[name=partner_id] a, .o_form_view .o_field_widget[name=partner_id] .o_form_uri",
             run: "click",
         },
-        {
-            content: "Open the customer profile tab",
-            trigger: ".o_notebook .nav-link:contains('Customer Profile')",
-            run: "click",
-        },
+        ...openNotebookPage("Customer Profile"),
         {
             content: "The profile tab shows the segment",
             trigger: ".o_field_widget[name=customer_rfm_segment]:contains('Champions')",

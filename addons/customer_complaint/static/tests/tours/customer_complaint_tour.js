@@ -1,4 +1,5 @@
 import {registry} from "@web/core/registry";
+import {openNotebookPage} from "@customer_relationship/../tests/tours/tour_notebook";
 
 /** From a complaint's form: a new compensation of the complaint. */
 export function newCompensationSteps() {
@@ -86,24 +87,11 @@ registry.category("web_tour.tours").add("customer_complaint_portal_tour", {
 
 registry.category("web_tour.tours").add("customer_complaint_resolve_tour", {
     steps: () => [
+        ...openNotebookPage("Complaint"),
         {
-            content: "Open the complaint tab",
-            trigger: ".o_notebook .nav-link:contains('Complaint')",
-            run: "click",
-        },
-        {
-            // a tab's page fades in (opacity 0 until the notebook shows it),
-            // and on a busy machine the tour may find the text area before
-            // it is seen: the step waits for the tab and types into the text
-            // area, seen or not
             content: "Write the resolution summary",
-            trigger: ".o_notebook .nav-link.active:contains('Complaint')",
-            async run(helpers) {
-                await helpers.edit(
-                    "Replaced the teapot and apologised.",
-                    ".o_field_widget[name=complaint_resolution] textarea"
-                );
-            },
+            trigger: ".o_field_widget[name=complaint_resolution] textarea",
+            run: "edit Replaced the teapot and apologised.",
         },
         {
             content: "Open the folded stages",

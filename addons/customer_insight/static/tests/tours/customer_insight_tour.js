@@ -1,12 +1,9 @@
 import {registry} from "@web/core/registry";
+import {openNotebookPage} from "@customer_relationship/../tests/tours/tour_notebook";
 
 registry.category("web_tour.tours").add("customer_insight_tour", {
     steps: () => [
-        {
-            content: "Open the churn risk tab of the customer",
-            trigger: ".o_form_view .o_notebook .nav-link:contains('Churn Risk')",
-            run: "click",
-        },
+        ...openNotebookPage("Churn Risk"),
         {
             content: "The churn explanation names the customer's usual interval",
             trigger: ".o_customer_churn_explanation:contains('usual interval 30 days')",
@@ -31,23 +28,14 @@ registry.category("web_tour.tours").add("customer_insight_tour", {
                 ".o_list_view .o_data_row td[name=name]:contains('Tour Quotation')",
             run: "click",
         },
-        {
-            content: "Open the recommended products of the quotation",
-            trigger:
-                ".o_form_view .o_notebook .nav-link:contains('Recommended Products')",
-            run: "click",
-        },
+        ...openNotebookPage("Recommended Products"),
         {
             content: "Add the recommended product",
             trigger:
                 ".o_field_widget[name=insight_recommendation_ids] .o_data_row:contains('Tour Filter') button[name=action_add_to_order]",
             run: "click",
         },
-        {
-            content: "Back to the order lines",
-            trigger: ".o_form_view .o_notebook .nav-link:contains('Order Lines')",
-            run: "click",
-        },
+        ...openNotebookPage("Order Lines"),
         {
             content: "The product is on the quotation",
             trigger:

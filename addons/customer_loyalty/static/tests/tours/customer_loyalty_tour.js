@@ -1,12 +1,9 @@
 import {registry} from "@web/core/registry";
+import {openNotebookPage} from "@customer_relationship/../tests/tours/tour_notebook";
 
 registry.category("web_tour.tours").add("customer_loyalty_enrol_tour", {
     steps: () => [
-        {
-            content: "Open the customer profile tab",
-            trigger: ".o_notebook .nav-link:contains('Customer Profile')",
-            run: "click",
-        },
+        ...openNotebookPage("Customer Profile"),
         {
             content: "Enrol the customer",
             trigger: ".o_form_view button[name=action_customer_loyalty_enrol]",
@@ -51,11 +48,7 @@ registry.category("web_tour.tours").add("customer_loyalty_confirm_tour", {
 
 registry.category("web_tour.tours").add("customer_loyalty_partner_tour", {
     steps: () => [
-        {
-            content: "Open the customer profile tab",
-            trigger: ".o_notebook .nav-link:contains('Customer Profile')",
-            run: "click",
-        },
+        ...openNotebookPage("Customer Profile"),
         {
             content: "The customer holds the Gold tier",
             trigger:
