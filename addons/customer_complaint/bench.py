@@ -8,7 +8,8 @@ steps"); Odoo itself never imports it.
   the bench company's open complaints (100,000, or ten per customer on a
   smaller database), of which one in a hundred has its first level due,
   against a floor of its own: the same escalations written by plain SQL
-  (select what is due, insert one escalation row each, raise the levels).
+  (select what is due, insert one escalation row per level reached, raise
+  the levels).
 
 The setup inserts the complaints by SQL, committed once per database.
 """
@@ -131,25 +132,36 @@ def setup_complaints(ctx):
 
 
 def run_floor(ctx):
-    """Plain SQL: the due complaints get their escalation row and level."""
+    """Plain SQL: each due complaint gets an escalation row for each level
+    of its severity's matrix above its own (the bench's complaints are past
+    every one of them, as the cron finds) and its highest level."""
     started = time.perf_counter()
     ctx.cr.execute(
         _sql(ctx)(
-            {"t": "helpdesk.ticket", "e": "customer.complaint.escalation"},
+            {
+                "t": "helpdesk.ticket",
+                "e": "customer.complaint.escalation",
+                "r": "customer.complaint.escalation.rule",
+            },
             """
             WITH due AS (
-                SELECT %(t.id)s AS id, %(t.commercial_partner_id)s AS partner_id
+                SELECT %(t.id)s AS id, %(t.commercial_partner_id)s AS partner_id,
+                       %(r.id)s AS rule_id, %(r.level)s AS level
                   FROM %(t)s t
+                  JOIN %(r)s r ON %(r.company_id)s = %(t.company_id)s
+                              AND %(r.severity)s = %(t.complaint_severity)s
+                              AND %(r.level)s > %(t.complaint_escalation_level)s
                  WHERE %(t.complaint_escalation_due)s <= now()
                    AND %(t.company_id)s = %(company)s
             ), raised AS (
-                UPDATE %(t)s t SET %(t:complaint_escalation_level)s = 1,
+                UPDATE %(t)s t SET %(t:complaint_escalation_level)s = top.level,
                                    %(t:complaint_escalation_due)s = NULL
-                  FROM due WHERE %(t.id)s = due.id
+                  FROM (SELECT id, max(level) AS level FROM due GROUP BY id) top
+                 WHERE %(t.id)s = top.id
             )
-            INSERT INTO %(e)s (%(e:ticket_id)s, %(e:level)s, %(e:date)s, %(e:company_id)s,
-                               %(e:partner_id)s)
-            SELECT due.id, 1, now(), %(company)s, due.partner_id FROM due
+            INSERT INTO %(e)s (%(e:ticket_id)s, %(e:rule_id)s, %(e:level)s, %(e:date)s,
+                               %(e:company_id)s, %(e:partner_id)s)
+            SELECT due.id, due.rule_id, due.level, now(), %(company)s, due.partner_id FROM due
             """,
             company=ctx.company.id,
         )
