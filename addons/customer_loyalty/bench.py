@@ -12,8 +12,10 @@ order (points = untaxed amount, earned on the order's date), all in SQL.
   the qualifying period (what any tier review must read);
 - ``tier_review``: the review of every member (``_review_tiers``), at most
   3 times that floor;
-- ``expiry_floor``: the window over every member's active batches that
-  finds what has expired (what any expiry run must read);
+- ``expiry_floor``: what any expiry run must do, by one statement: the
+  window over every member's active batches that finds what has expired,
+  the expired batches marked, the cards debited and a points history row
+  per card;
 - ``expiry``: the expiry run (``customer.loyalty.batch._expire``), at most 3
   times that floor;
 - ``award_queries``: the queries of recording one order's points after its
@@ -31,7 +33,9 @@ PROGRAM_NAME = "Bench Membership"
 
 def bench_steps(bench):
     points_floor = bench.Floor("points_floor", "floor: points per member (SQL)", run_points_floor)
-    expiry_floor = bench.Floor("expiry_floor", "floor: expired points (SQL)", run_expiry_floor)
+    expiry_floor = bench.Floor(
+        "expiry_floor", "floor: points expired, cards debited, history (SQL)", run_expiry_floor
+    )
     return [
         points_floor,
         bench.Step(
@@ -51,7 +55,7 @@ def bench_steps(bench):
             floor=expiry_floor,
             target=EXPIRY_TARGET,
             setup=setup_members,
-            vacuum=["customer_loyalty_batch", "loyalty_card"],
+            vacuum=["customer_loyalty_batch", "loyalty_card", "loyalty_history", "customer_event"],
         ),
         bench.Step(
             "award_queries",
@@ -191,20 +195,42 @@ def run_review(ctx):
 
 
 def run_expiry_floor(ctx):
+    """The least an expiry run writes, by one statement: the expired
+    batches (what is left of each once the points spent are taken from the
+    oldest), the cards' balances and a points history row per card."""
     program = _program(ctx)
     sql = ctx.env["customer.profile"]._sql_over_tables
     started = time.perf_counter()
     ctx.cr.execute(
         sql(
-            {"b": "customer.loyalty.batch", "c": "loyalty.card"},
+            {"b": "customer.loyalty.batch", "c": "loyalty.card", "h": "loyalty.history"},
             """
-            SELECT count(*) FROM (
-                SELECT %(b.expiry_date)s AS expiry_date,
-                       sum(%(b.points)s) OVER (PARTITION BY %(b.card_id)s
-                           ORDER BY %(b.date)s DESC, %(b.id)s DESC) AS newer
+            WITH ranked AS (
+                SELECT %(b.id)s AS id, %(b.card_id)s AS card_id, %(b.points)s AS points,
+                       %(b.expiry_date)s AS expiry_date, %(c.points)s AS balance,
+                       coalesce(sum(%(b.points)s) OVER (
+                           PARTITION BY %(b.card_id)s ORDER BY %(b.date)s DESC, %(b.id)s DESC
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
                   FROM %(b)s b JOIN %(c)s c ON %(c.id)s = %(b.card_id)s
                  WHERE %(b.state)s = 'active' AND %(b.program_id)s = %(program)s
-            ) x WHERE expiry_date <= current_date
+            ), expiring AS (
+                SELECT id, card_id, greatest(0, least(points, balance - newer)) AS amount
+                  FROM ranked WHERE expiry_date <= current_date
+            ), expired AS (
+                UPDATE %(b)s b SET %(b:state)s = 'expired', %(b:expired_points)s = e.amount
+                  FROM expiring e WHERE %(b.id)s = e.id
+                RETURNING e.card_id, e.amount
+            ), per_card AS (
+                SELECT card_id, sum(amount) AS amount FROM expired
+                 GROUP BY card_id HAVING sum(amount) > 0
+            ), debited AS (
+                UPDATE %(c)s c SET %(c:points)s = greatest(%(c.points)s - p.amount, 0)
+                  FROM per_card p WHERE %(c.id)s = p.card_id
+            ), logged AS (
+                INSERT INTO %(h)s (%(h:card_id)s, %(h:used)s, %(h:issued)s, %(h:description)s)
+                SELECT card_id, amount, 0, 'Points expired' FROM per_card
+            )
+            SELECT count(*) FROM expired
             """,
             program=program.id or 0,
         )

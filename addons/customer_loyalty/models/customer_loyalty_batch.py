@@ -104,19 +104,16 @@ class CustomerLoyaltyBatch(models.Model):
         self._add_to_cards(per_card)
         self.env["loyalty.history"].sudo().create(history)
 
-    def _add_timeline_rows(self, expired=None):
+    def _add_timeline_rows(self):
         """The customer's timeline rows of these batches: points earned (once
-        per batch, on the day they were earned), taken back by a cancelled
-        order, or expired (``expired``: {batch id: points})."""
+        per batch, on the day they were earned) or taken back by a cancelled
+        order. Expired points have theirs from the points history
+        (``_insert_expiry_history``)."""
         values = []
         for batch in self:
             points = f"{batch.points:g}"
             order = batch.order_id.name or ""
-            if expired is not None:
-                event_type, date = "loyalty_points_expired", None
-                lost = f"{expired.get(batch.id, 0.0):g}"
-                name = self.env._("%(points)s points expired", points=lost)
-            elif batch.state == "cancelled":
+            if batch.state == "cancelled":
                 event_type, date = "loyalty_points_back", None
                 name = self.env._(
                     "%(points)s points taken back: %(order)s cancelled", points=points, order=order
@@ -171,7 +168,9 @@ class CustomerLoyaltyBatch(models.Model):
         """Remove the points whose expiry date has come, oldest first, from
         the cards of ``programs``: a batch expires only what is left of it
         once the points spent are taken from the oldest batches, so a
-        balance never becomes negative. Returns the number of batches."""
+        balance never becomes negative. Each card that loses points gets
+        one row in its points history and one on the customer's timeline.
+        Returns the number of batches."""
         if not programs:
             return 0
         profiles = self.env["customer.profile"]
@@ -192,40 +191,75 @@ class CustomerLoyaltyBatch(models.Model):
                 ), expiring AS (
                     SELECT id, greatest(0, least(points, balance - newer)) AS amount
                       FROM ranked WHERE expiry_date <= %(today)s
+                ), expired AS (
+                    UPDATE %(x)s x SET %(x:state)s = 'expired', %(x:expired_points)s = e.amount,
+                           write_date = now() at time zone 'utc'
+                      FROM expiring e WHERE %(x.id)s = e.id
+                    RETURNING %(x.card_id)s AS card_id, e.amount
                 )
-                UPDATE %(x)s x SET %(x:state)s = 'expired', %(x:expired_points)s = e.amount,
-                       write_date = now() at time zone 'utc'
-                  FROM expiring e WHERE %(x.id)s = e.id
-                RETURNING %(x.id)s, %(x.card_id)s, e.amount
+                SELECT card_id, count(*), coalesce(sum(amount), 0) FROM expired GROUP BY card_id
                 """,
                 programs=tuple(programs.ids),
                 today=today,
             )
         )
-        per_card = {}
-        expired = {}
-        for batch_id, card_id, amount in rows:
-            if amount > 0:
-                per_card[card_id] = per_card.get(card_id, 0.0) + amount
-                expired[batch_id] = amount
+        self.invalidate_model(["state", "expired_points"])
+        per_card = {card_id: amount for card_id, _count, amount in rows if amount > 0}
         if per_card:
             self._add_to_cards({card: -amount for card, amount in per_card.items()}, floor=0)
             # the card's balance and what is computed from it (members, partners)
             self.env.invalidate_all()
-            self.env["loyalty.history"].sudo().create(
-                [
-                    {
-                        "card_id": card_id,
-                        "customer_kind": "expiry",
-                        "used": amount,
-                        "description": self.env._("Points expired"),
-                    }
-                    for card_id, amount in per_card.items()
-                ]
+            self._insert_expiry_history(per_card)
+        return sum(count for _card_id, count, _amount in rows)
+
+    @api.model
+    def _insert_expiry_history(self, per_card):
+        """A points history row per card of ``{card id: points expired}``,
+        inserted at once as ``create`` writes them, and its row on the
+        customer's timeline."""
+        history = self.env["loyalty.history"]
+        now = self.env.cr.now()
+        rows = self.env.execute_query(
+            self.env["customer.profile"]._sql_over_tables(
+                {"h": history._name, "c": "loyalty.card"},
+                """
+                WITH inserted AS (
+                    INSERT INTO %(h)s (%(h:card_id)s, %(h:customer_kind)s, %(h:issued)s,
+                                       %(h:used)s, %(h:description)s,
+                                       create_uid, create_date, write_uid, write_date)
+                    SELECT v.card_id, 'expiry', 0, v.used, %(description)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM unnest(%(cards)s::int[], %(used)s::float8[]) AS v(card_id, used)
+                     ORDER BY v.card_id
+                    RETURNING %(h:id)s AS id, %(h:card_id)s AS card_id, %(h:used)s AS used
+                )
+                SELECT inserted.id, inserted.used, %(c.partner_id)s, %(c.company_id)s
+                  FROM inserted JOIN %(c)s c ON %(c.id)s = inserted.card_id
+                 ORDER BY inserted.id
+                """,
+                description=self.env._("Points expired"),
+                uid=self.env.uid,
+                now=now,
+                cards=list(per_card),
+                used=list(per_card.values()),
             )
-        self.invalidate_model(["state", "expired_points"])
-        self.browse(sorted(expired))._add_timeline_rows(expired)
-        return len(rows)
+        )
+        history.invalidate_model()
+        self.env["loyalty.card"].browse(per_card).invalidate_recordset(["history_ids"])
+        self.env["customer.event"].sudo()._add_events(
+            [
+                {
+                    "partner_id": partner_id,
+                    "company_id": company_id,
+                    "event_type": "loyalty_points_expired",
+                    "res_model": history._name,
+                    "res_id": history_id,
+                    "name": self.env._("%(points)s points expired", points=f"{used:g}"),
+                }
+                for history_id, used, partner_id, company_id in rows
+                if partner_id
+            ]
+        )
 
     @api.model
     def _send_reminders(self, programs):

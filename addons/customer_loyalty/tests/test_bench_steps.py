@@ -50,6 +50,24 @@ class TestBenchRuns(LoyaltyCommon):
         self.assertEqual(rows, 2)
         self.assertGreaterEqual(seconds, 0)
         self.assertEqual(bench.run_review(ctx)[1], 0)
+        # the floor writes what the expiry run writes: the batch, the card
+        # and its history row
+        def written():
+            self.env.invalidate_all()
+            return (
+                members.batch_ids.mapped(lambda b: (b.id, b.state, b.expired_points)),
+                members.card_id.mapped(lambda c: (c.id, c.points)),
+                members.card_id.history_ids.filtered(lambda h: h.description == "Points expired")
+                .mapped(lambda h: (h.card_id.id, h.used)),
+            )
+
+        before = written()
+        savepoint = self.env.cr.savepoint()
         self.assertEqual(bench.run_expiry_floor(ctx)[1], 1)
+        floor = written()
+        savepoint.close(rollback=True)
+        self.assertEqual(written(), before)
         self.assertEqual(bench.run_expiry(ctx)[1], 1)
+        self.assertEqual(written(), floor)
+        self.assertNotEqual(floor, before)
         self.assertGreater(bench.run_award(ctx)[1], 0)

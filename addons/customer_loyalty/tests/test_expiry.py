@@ -32,14 +32,16 @@ class TestExpiry(LoyaltyCommon):
         self.assertEqual(member.points, 0)
         expiries = member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry")
         self.assertEqual(sorted(expiries.mapped("used")), [30, 30])
-        # the customer's timeline: the points lost, not the batch spent before
+        # the customer's timeline: the points lost, a row per run that took
+        # some (not the batch spent before), pointing at its history row
         events = self.env["customer.event"].search(
             [
                 ("partner_id", "=", member.partner_id.id),
                 ("event_type", "=", "loyalty_points_expired"),
             ]
         )
-        self.assertEqual(sorted(events.mapped("res_id")), sorted((middle | new).ids))
+        self.assertEqual(set(events.mapped("res_model")), {"loyalty.history"})
+        self.assertEqual(sorted(events.mapped("res_id")), sorted(expiries.ids))
         self.assertEqual(set(events.mapped("name")), {"30 points expired"})
 
     def test_never_negative(self):
@@ -50,6 +52,48 @@ class TestExpiry(LoyaltyCommon):
             self.Batch._expire(self.program)
         self.assertEqual(member.points, 0)
         self.assertFalse(member.card_id.history_ids.filtered(lambda h: h.customer_kind == "expiry"))
+
+    def test_one_history_row_per_card_and_run(self):
+        """Batches of one card expiring in the same run: one history row and
+        one timeline row with their sum; the run counts the batches. The
+        queries do not grow with the cards."""
+        counts = []
+        for names in (["Expire Lin"], ["Expire Ma", "Expire Niu", "Expire Ou"]):
+            members = self.Member.browse()
+            for name in names:
+                member = self._member(name)
+                self._batches(
+                    member,
+                    [
+                        (date(2025, 1, 5), 40, date(2026, 1, 5)),
+                        (date(2025, 1, 20), 25, date(2026, 1, 20)),
+                        (date(2025, 9, 1), 10, date(2026, 9, 1)),
+                    ],
+                )
+                members |= member
+            self.env.flush_all()
+            with freeze_time("2026-02-01"):
+                before = self.env.cr.sql_log_count
+                expired = self.Batch._expire(self.program)
+                self.env.flush_all()
+                counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(expired, 2 * len(members))
+            for member in members:
+                self.assertEqual(member.points, 10)
+                expiries = member.card_id.history_ids.filtered(
+                    lambda h: h.customer_kind == "expiry"
+                )
+                self.assertEqual(expiries.mapped("used"), [65])
+                self.assertEqual(expiries.description, "Points expired")
+                events = self.env["customer.event"].search(
+                    [
+                        ("partner_id", "=", member.partner_id.id),
+                        ("event_type", "=", "loyalty_points_expired"),
+                    ]
+                )
+                self.assertEqual(events.mapped("name"), ["65 points expired"])
+                self.assertEqual((events.res_model, events.res_id), ("loyalty.history", expiries.id))
+        self.assertEqual(counts[0], counts[1], counts)
 
     def test_order_cancelled_after_its_points_expired(self):
         """Cancelling an order whose points already expired takes nothing
