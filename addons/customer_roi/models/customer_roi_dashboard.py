@@ -103,9 +103,12 @@ class CustomerRoiDashboard(models.AbstractModel):
         )
 
     @api.model
-    def _sql_attributed_orders(self, company_ids=None, start=None, end=None, with_first=False):
+    def _sql_attributed_orders(
+        self, company_ids=None, start=None, end=None, with_first=False, campaigns_only=False
+    ):
         """SELECT of the confirmed orders with their campaign (last touch):
-        the order's own campaign, or else its opportunity's.
+        the order's own campaign, or else its opportunity's; with
+        ``campaigns_only`` the orders that have one only.
 
         Columns ``id``, ``partner_id`` (commercial partner), ``company_id``,
         ``date_order``, ``amount`` (untaxed, company currency),
@@ -118,6 +121,13 @@ class CustomerRoiDashboard(models.AbstractModel):
         conditions = [SQL("TRUE")]
         if start is not None:
             conditions.append(self._sql_period(SQL.identifier("o", "date_order"), start, end))
+        if campaigns_only:
+            conditions.append(
+                profiles._sql_over_tables(
+                    {"so": "sale.order", "lead": "crm.lead"},
+                    "COALESCE(%(so.campaign_id)s, %(lead.campaign_id)s) IS NOT NULL",
+                )
+            )
         query = profiles._sql_over_tables(
             {"so": "sale.order", "lead": "crm.lead"},
             """
@@ -136,6 +146,8 @@ class CustomerRoiDashboard(models.AbstractModel):
         )
         if not with_first:
             return query
+        # the goods cost of all the orders at once (one hash join of their
+        # lines with the products), not a lookup per order
         return profiles._sql_over_tables(
             {
                 "sol": "sale.order.line",
@@ -145,25 +157,27 @@ class CustomerRoiDashboard(models.AbstractModel):
                 "product_uom": "uom.uom",
             },
             """
+            WITH attributed AS MATERIALIZED (%(attributed)s),
+            goods AS (
+                SELECT %(sol.order_id)s AS order_id,
+                       SUM(%(sol.product_uom_qty)s
+                           / COALESCE(NULLIF(%(line_uom.factor)s, 0), 1)
+                           * COALESCE(%(product_uom.factor)s, 1)
+                           * COALESCE((%(pp.standard_price)s
+                                       ->> o.company_id::text)::numeric, 0)) AS goods_cost
+                  FROM attributed o
+                  JOIN %(sol)s sol ON %(sol.order_id)s = o.id
+                  JOIN %(pp)s pp ON %(pp.id)s = %(sol.product_id)s
+                  JOIN %(pt)s pt ON %(pt.id)s = %(pp.product_tmpl_id)s
+                  LEFT JOIN %(line_uom)s line_uom ON %(line_uom.id)s = %(sol.product_uom)s
+                  LEFT JOIN %(product_uom)s product_uom ON %(product_uom.id)s = %(pt.uom_id)s
+                 WHERE %(pt.type)s = 'consu' AND %(sol.display_type)s IS NULL
+                 GROUP BY %(sol.order_id)s
+            )
             SELECT a.*, COALESCE(g.goods_cost, 0) AS goods_cost,
                    (f.id IS NOT NULL) AS is_first
-              FROM (%(attributed)s) a
-              LEFT JOIN LATERAL (
-                    SELECT SUM(%(sol.product_uom_qty)s
-                               / COALESCE(NULLIF(%(line_uom.factor)s, 0), 1)
-                               * COALESCE(%(product_uom.factor)s, 1)
-                               * COALESCE((%(pp.standard_price)s
-                                           ->> a.company_id::text)::numeric, 0)) AS goods_cost
-                      FROM %(sol)s sol
-                      JOIN %(pp)s pp ON %(pp.id)s = %(sol.product_id)s
-                      JOIN %(pt)s pt ON %(pt.id)s = %(pp.product_tmpl_id)s
-                      LEFT JOIN %(line_uom)s line_uom
-                        ON %(line_uom.id)s = %(sol.product_uom)s
-                      LEFT JOIN %(product_uom)s product_uom
-                        ON %(product_uom.id)s = %(pt.uom_id)s
-                     WHERE %(sol.order_id)s = a.id AND %(pt.type)s = 'consu'
-                       AND %(sol.display_type)s IS NULL
-              ) g ON TRUE
+              FROM attributed a
+              LEFT JOIN goods g ON g.order_id = a.id
               LEFT JOIN (%(first_orders)s) f ON f.id = a.id
             """,
             attributed=query,
@@ -577,7 +591,9 @@ class CustomerRoiDashboard(models.AbstractModel):
             lead_period=self._sql_period(
                 profiles._sql_column("crm.lead", "create_date", "lead"), start, end
             ),
-            attributed=self._sql_attributed_orders(company_ids, start, end, with_first=True),
+            attributed=self._sql_attributed_orders(
+                company_ids, start, end, with_first=True, campaigns_only=True
+            ),
         )
         rows = self.env.execute_query(query)
         names = {

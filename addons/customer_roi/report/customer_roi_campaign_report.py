@@ -85,5 +85,5 @@ class CustomerRoiCampaignReport(models.Model):
                    %(cost.amount)s
               FROM %(cost)s cost
             """,
-            attributed=dashboard._sql_attributed_orders(with_first=True),
+            attributed=dashboard._sql_attributed_orders(with_first=True, campaigns_only=True),
         )
