@@ -50,6 +50,7 @@ class TestBenchRuns(LoyaltyCommon):
         self.assertEqual(rows, 2)
         self.assertGreaterEqual(seconds, 0)
         self.assertEqual(bench.run_review(ctx)[1], 0)
+
         # the floor writes what the expiry run writes: the batch, the card
         # and its history row
         def written():
@@ -57,8 +58,9 @@ class TestBenchRuns(LoyaltyCommon):
             return (
                 members.batch_ids.mapped(lambda b: (b.id, b.state, b.expired_points)),
                 members.card_id.mapped(lambda c: (c.id, c.points)),
-                members.card_id.history_ids.filtered(lambda h: h.description == "Points expired")
-                .mapped(lambda h: (h.card_id.id, h.used)),
+                members.card_id.history_ids.filtered(
+                    lambda h: h.description == "Points expired"
+                ).mapped(lambda h: (h.card_id.id, h.used)),
             )
 
         before = written()

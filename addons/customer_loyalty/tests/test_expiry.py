@@ -92,7 +92,9 @@ class TestExpiry(LoyaltyCommon):
                     ]
                 )
                 self.assertEqual(events.mapped("name"), ["65 points expired"])
-                self.assertEqual((events.res_model, events.res_id), ("loyalty.history", expiries.id))
+                self.assertEqual(
+                    (events.res_model, events.res_id), ("loyalty.history", expiries.id)
+                )
         self.assertEqual(counts[0], counts[1], counts)
 
     def test_order_cancelled_after_its_points_expired(self):

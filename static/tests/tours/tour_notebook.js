@@ -13,7 +13,9 @@ const PANE_WAIT_MS = 5000;
 const PANE_POLL_MS = 20;
 
 function paneOf(tab) {
-    return tab.closest(".o_notebook").querySelector(":scope > .o_notebook_content > .tab-pane");
+    return tab
+        .closest(".o_notebook")
+        .querySelector(":scope > .o_notebook_content > .tab-pane");
 }
 
 function paneShown(pane) {
@@ -25,7 +27,9 @@ export async function waitForShownPane(tab) {
     const deadline = Date.now() + PANE_WAIT_MS;
     while (!paneShown(pane)) {
         if (Date.now() > deadline) {
-            throw new Error(`the page of the tab "${tab.textContent.trim()}" was not shown`);
+            throw new Error(
+                `the page of the tab "${tab.textContent.trim()}" was not shown`
+            );
         }
         await new Promise((resolve) => setTimeout(resolve, PANE_POLL_MS));
     }
