@@ -256,7 +256,7 @@ class CustomerRoiDashboard(models.AbstractModel):
                    AND %(lead.create_date)s < new.first_order_date + 1
                  WHERE new.first_order_date BETWEEN %(start)s AND %(end)s
                  GROUP BY new.partner_id, new.company_id, new.first_order_date
-            )
+            )%(complaint_ctes)s
             SELECT (SELECT COUNT(*) FROM cur),
                    (SELECT COALESCE(SUM(orders), 0) FROM cur),
                    (SELECT COALESCE(SUM(amount), 0) FROM cur),
@@ -271,6 +271,7 @@ class CustomerRoiDashboard(models.AbstractModel):
                      WHERE %(cost.company_id)s = ANY(%(companies)s)
                        AND %(cost.date)s BETWEEN %(start)s AND %(end)s
                        AND (%(team_id)s::int IS NULL OR %(cost.team_id)s = %(team_id)s))
+                   %(complaint_columns)s
             """,
             orders=self._sql_kpi_orders(company_ids, previous_start, end, team_id, user_id),
             filters=SQL(" AND ").join(order_filters),
@@ -280,6 +281,7 @@ class CustomerRoiDashboard(models.AbstractModel):
             end_next=end + datetime.timedelta(days=1),
             companies=company_ids,
             team_id=team_id,
+            **self._sql_complaint_kpis(start, end),
         )
         row = self.env.execute_query(query)[0]
         keys = [
@@ -294,16 +296,13 @@ class CustomerRoiDashboard(models.AbstractModel):
             "sales_cycle",
             "campaign_cost",
         ]
+        if self._complaints_installed():
+            keys += ["complaint_customers", "csat"]
         values = dict(zip(keys, row, strict=True))
         if user_id:
             # acquisition spend is recorded per company or sales team, not
             # per salesperson
             values["campaign_cost"] = None
-        values.update(
-            self._complaint_values(
-                company_ids, start, end, order_filters, team_id=team_id, user_id=user_id
-            )
-        )
         return values
 
     @api.model
@@ -325,43 +324,37 @@ class CustomerRoiDashboard(models.AbstractModel):
         )
 
     @api.model
-    def _complaint_values(self, company_ids, start, end, order_filters, team_id=None, user_id=None):
-        """Customers of the period who complained in it, and the average
-        rating of the complaints received in it (complaint plugin only)."""
+    def _sql_complaint_kpis(self, start, end):
+        """The parts of the KPI query for the complaint plugin (empty without
+        it): the complaints received in ``start``..``end``, then the
+        customers of the period (the query's ``cur``) who complained in it
+        and the average rating of their complaints."""
         if not self._complaints_installed():
-            return {}
+            return {"complaint_ctes": SQL(), "complaint_columns": SQL()}
         profiles = self.env["customer.profile"]
-        query = profiles._sql_over_tables(
-            {"t": "helpdesk.ticket"},
-            """
-            WITH cur AS (
-                SELECT DISTINCT a.partner_id, a.company_id FROM (%(orders)s) a WHERE %(filters)s
-            ), complaints AS (
-                SELECT %(t.commercial_partner_id)s AS partner_id, %(t.company_id)s AS company_id,
-                       %(t.rating_last_value)s AS rating
-                  FROM %(t)s t
-                 WHERE %(t.is_complaint)s AND %(period)s
-            )
-            SELECT (SELECT COUNT(*) FROM cur
-                     WHERE EXISTS (SELECT 1 FROM complaints c
-                                    WHERE c.partner_id = cur.partner_id
-                                      AND c.company_id = cur.company_id)),
+        return {
+            "complaint_ctes": profiles._sql_over_tables(
+                {"t": "helpdesk.ticket"},
+                """, complaints AS (
+                    SELECT %(t.commercial_partner_id)s AS partner_id,
+                           %(t.company_id)s AS company_id, %(t.rating_last_value)s AS rating
+                      FROM %(t)s t
+                     WHERE %(t.is_complaint)s AND %(period)s
+                )""",
+                period=self._sql_period(
+                    profiles._sql_column("helpdesk.ticket", "complaint_date", "t"), start, end
+                ),
+            ),
+            "complaint_columns": SQL(
+                """, (SELECT COUNT(*) FROM cur
+                      WHERE EXISTS (SELECT 1 FROM complaints c
+                                     WHERE c.partner_id = cur.partner_id
+                                       AND c.company_id = cur.company_id)),
                    (SELECT AVG(c.rating) FROM complaints c
                       JOIN cur ON cur.partner_id = c.partner_id AND cur.company_id = c.company_id
-                     WHERE c.rating > 0)
-            """,
-            orders=self._sql_kpi_orders(company_ids, start, end, team_id, user_id),
-            filters=SQL(" AND ").join(
-                [*order_filters, self._sql_period(SQL("a.date_order"), start, end)]
+                     WHERE c.rating > 0)"""
             ),
-            period=self._sql_period(
-                profiles._sql_column("helpdesk.ticket", "complaint_date", "t"),
-                start,
-                end,
-            ),
-        )
-        complained, csat = self.env.execute_query(query)[0]
-        return {"complaint_customers": complained, "csat": csat}
+        }
 
     @api.model
     def _kpis(self, values):
