@@ -118,21 +118,21 @@ class CustomerRoiDashboard(models.AbstractModel):
         ``is_first`` (the customer's first confirmed order in the company).
         """
         profiles = self.env["customer.profile"]
+        # last touch: the order's campaign, or else its opportunity's
+        campaign = profiles._sql_over_tables(
+            {"so": "sale.order", "lead": "crm.lead"},
+            "COALESCE(%(so.campaign_id)s, %(lead.campaign_id)s)",
+        )
         conditions = [SQL("TRUE")]
         if start is not None:
             conditions.append(self._sql_period(SQL.identifier("o", "date_order"), start, end))
         if campaigns_only:
-            conditions.append(
-                profiles._sql_over_tables(
-                    {"so": "sale.order", "lead": "crm.lead"},
-                    "COALESCE(%(so.campaign_id)s, %(lead.campaign_id)s) IS NOT NULL",
-                )
-            )
+            conditions.append(SQL("%s IS NOT NULL", campaign))
         query = profiles._sql_over_tables(
             {"so": "sale.order", "lead": "crm.lead"},
             """
             SELECT o.id, o.partner_id, o.company_id, o.date_order, o.amount,
-                   COALESCE(%(so.campaign_id)s, %(lead.campaign_id)s) AS campaign_id,
+                   %(campaign)s AS campaign_id,
                    %(so.user_id)s AS user_id, %(so.team_id)s AS team_id
               FROM (%(orders)s) o
               JOIN %(so)s so ON %(so.id)s = o.id
@@ -142,6 +142,7 @@ class CustomerRoiDashboard(models.AbstractModel):
             orders=profiles._sql_confirmed_orders(
                 company_ids=company_ids, since=start if start is not None else None
             ),
+            campaign=campaign,
             conditions=SQL(" AND ").join(conditions),
         )
         if not with_first:
