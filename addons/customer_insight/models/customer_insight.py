@@ -395,8 +395,9 @@ class CustomerInsight(models.Model):
     def _refresh(self, company_ids, partner_ids=None, as_of=None):
         """Score the customers of ``company_ids`` (of ``partner_ids`` if
         given) in one statement: rows that changed are updated, missing ones
-        inserted, and rows of customers left without orders deleted.
-        Returns the (customer, company) pairs written or deleted."""
+        inserted, and rows of customers left without a confirmed order up
+        to ``as_of`` deleted. Returns the (customer, company) pairs written
+        or deleted."""
         # the UTC day, as the dates of the orders (date_order::date) and the facts
         as_of = as_of or fields.Date.today()
         self.env.flush_all()
@@ -408,20 +409,42 @@ class CustomerInsight(models.Model):
             SQL("%s.%s", SQL.identifier(self._table), SQL.identifier(name))
             for name in STORED_COLUMNS
         )
+        partner_filter = (
+            SQL(" AND i.partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids is not None
+            else SQL()
+        )
+        # the scored rows are read once: the upsert writes them and the
+        # delete keeps the rows of the customers they hold (both statements
+        # see the table as it was before this one)
         rows = self.env.execute_query(
             SQL(
                 """
-                INSERT INTO %(table)s AS %(table)s
-                       (partner_id, company_id, %(columns)s,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT r.partner_id, r.company_id, %(r_columns)s,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM (%(rows)s) r
-                ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET (%(columns)s, write_uid, write_date)
-                     = (%(excluded)s, EXCLUDED.write_uid, EXCLUDED.write_date)
-                 WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
-                RETURNING partner_id, company_id
+                WITH scored AS MATERIALIZED (%(rows)s),
+                written AS (
+                    INSERT INTO %(table)s AS %(table)s
+                           (partner_id, company_id, %(columns)s,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT r.partner_id, r.company_id, %(r_columns)s,
+                           %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                      FROM scored r
+                    ON CONFLICT (partner_id, company_id) DO UPDATE
+                       SET (%(columns)s, write_uid, write_date)
+                         = (%(excluded)s, EXCLUDED.write_uid, EXCLUDED.write_date)
+                     WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
+                    RETURNING partner_id, company_id
+                ),
+                deleted AS (
+                    DELETE FROM %(table)s i
+                     WHERE i.company_id = ANY(%(companies)s)%(partner_filter)s
+                       AND NOT EXISTS (
+                           SELECT 1 FROM scored k
+                            WHERE k.partner_id = i.partner_id AND k.company_id = i.company_id)
+                    RETURNING i.partner_id, i.company_id
+                )
+                SELECT partner_id, company_id FROM written
+                 UNION ALL
+                SELECT partner_id, company_id FROM deleted
                 """,
                 table=SQL.identifier(self._table),
                 columns=columns,
@@ -432,34 +455,12 @@ class CustomerInsight(models.Model):
                 rows=self._sql_scored_rows(as_of, company_ids, partner_ids),
                 excluded=excluded,
                 current=current,
-            )
-        )
-        partner_filter = (
-            SQL(" AND i.partner_id = ANY(%s)", list(partner_ids))
-            if partner_ids is not None
-            else SQL()
-        )
-        deleted = self.env.execute_query(
-            SQL(
-                """
-                DELETE FROM %(table)s i
-                 WHERE i.company_id = ANY(%(companies)s)%(partner_filter)s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM (%(customers)s) k
-                        WHERE k.partner_id = i.partner_id AND k.company_id = i.company_id)
-                RETURNING i.partner_id, i.company_id
-                """,
-                table=SQL.identifier(self._table),
                 companies=list(company_ids),
                 partner_filter=partner_filter,
-                customers=self.env["customer.profile"]._sql_customers_with_orders(
-                    company_ids=list(company_ids),
-                    partner_ids=list(partner_ids) if partner_ids is not None else None,
-                ),
             )
         )
         self.invalidate_model()
-        return {tuple(row) for row in rows} | {tuple(row) for row in deleted}
+        return {tuple(row) for row in rows}
 
     @api.model
     def _refresh_keys(self, keys):

@@ -93,8 +93,30 @@ class TestBenchRuns(InsightCommon):
         self.assertTrue(order.order_line.filtered(lambda line: line.product_id in catalogue))
         self.assertEqual(set(added.mapped("state")), {"sale"})
         self.assertEqual(added.order_partner_id, orders.partner_id & added.order_partner_id)
+        # each order's next products are the neighbours of its first one
+        # (a step of 1 + id % 3 along the catalogue), so that pairs recur
+        slot = {product: n for n, product in enumerate(catalogue.sorted("default_code"))}
+        for each in orders:
+            lines = added.filtered(lambda line, o=each: line.order_id == o).sorted("sequence")
+            self.assertEqual(len(lines), 1 + each.id % 3)
+            first = slot[lines[0].product_id]
+            self.assertEqual(
+                [slot[line.product_id] for line in lines],
+                [(first + j * (1 + each.id % 3)) % 5 for j in range(len(lines))],
+            )
         # a second bench finds every order with its lines
         with patch.object(bench, "CATALOGUE", 5):
             bench.setup_catalogue(ctx)
         orders.invalidate_recordset()
         self.assertEqual(len(orders.order_line), lines_before + len(added))
+        # lines of another layout are replaced
+        self.env["ir.config_parameter"].set_param(bench.CATALOGUE_KEY, "1")
+        with patch.object(bench, "CATALOGUE", 5):
+            bench.setup_catalogue(ctx)
+        orders.invalidate_recordset()
+        again = orders.order_line.filtered(lambda line: line.product_id in catalogue)
+        self.assertEqual(len(again), len(added))
+        self.assertFalse(again & added)
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param(bench.CATALOGUE_KEY), bench.CATALOGUE_LAYOUT
+        )
