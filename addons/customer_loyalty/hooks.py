@@ -1,6 +1,6 @@
 from odoo.tools import SQL
 
-from .models.loyalty_history import CARD_INDEX
+from .models.loyalty_history import CARD_INDEX, ORDER_DATE_INDEX
 
 # The membership's own rows, which point to programs and tiers.
 MEMBERSHIP_TABLES = (
@@ -15,9 +15,10 @@ def uninstall_hook(env):
     the module's records (members hold their program with
     ``ondelete="restrict"``), and the cards and points history of the
     programs the module's data made (the demo program), which Odoo's cards
-    hold the same way. The tables are dropped right after, and the index
+    hold the same way. The tables are dropped right after, and the indexes
     the module put on Odoo's points history here."""
-    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(CARD_INDEX)))
+    for index in (CARD_INDEX, ORDER_DATE_INDEX):
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))
     for model in MEMBERSHIP_TABLES:
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(env[model]._table)))
     programs = (

@@ -1,3 +1,4 @@
+import datetime
 import logging
 import threading
 
@@ -14,6 +15,9 @@ _logger = logging.getLogger(__name__)
 # Above this many refreshed customers (a full recompute), the members are
 # left to the daily review rather than processed in the refresh.
 FACTS_LIMIT = 1000
+# how far before its last run a tier review looks for orders' points that
+# no refresh recorded (a transaction that commits later than it started)
+REVIEW_OVERLAP = datetime.timedelta(days=1)
 
 # What users may change on a member (the rest is written by the membership).
 USER_FIELDS = {"note", "active"}
@@ -282,13 +286,54 @@ class CustomerLoyaltyMember(models.Model):
             {alias: self._name}, f"%({alias}.id)s IN %(ids)s", ids=tuple(self.ids) or (0,)
         )
 
-    def _sync_order_batches(self, programs=None):
+    def _sql_order_points(self, programs=None, since=None):
+        """The join that brings the points each order gave a member ``m``
+        (Odoo's points history of its card): ``h.order_id``, ``h.issued``.
+        For these members, a lookup of each one's card; for every member of
+        ``programs``, one pass over the history, of the rows written
+        ``since`` (a datetime) or later when given."""
+        profiles = self.env["customer.profile"]
+        of_orders = "%(h.order_model)s = 'sale.order' AND %(h.customer_kind)s IS NULL"
+        if programs is None:
+            return profiles._sql_over_tables(
+                {"h": "loyalty.history"},
+                """
+                JOIN LATERAL (
+                      SELECT %(h.order_id)s AS order_id, sum(%(h.issued)s) AS issued
+                        FROM %(h)s h
+                       WHERE %(h.card_id)s = m.card_id AND """
+                + of_orders
+                + """
+                       GROUP BY %(h.order_id)s
+                      HAVING sum(%(h.issued)s) > 0
+                ) h ON true
+                """,
+            )
+        return profiles._sql_over_tables(
+            {"h": "loyalty.history"},
+            """
+            JOIN (
+                  SELECT %(h.card_id)s AS card_id, %(h.order_id)s AS order_id,
+                         sum(%(h.issued)s) AS issued
+                    FROM %(h)s h
+                   WHERE """
+            + of_orders
+            + """ AND (%(since)s::timestamp IS NULL OR %(h.create_date)s >= %(since)s)
+                   GROUP BY %(h.card_id)s, %(h.order_id)s
+                  HAVING sum(%(h.issued)s) > 0
+            ) h ON h.card_id = m.card_id
+            """,
+            since=since,
+        )
+
+    def _sync_order_batches(self, programs=None, since=None):
         """Record the points of the members' confirmed orders (these members,
         or every member of ``programs``) as batches, once per order and
         program (a unique key, so that a second run, a re-confirmation or a
         second worker adds nothing), with the tier bonus added to the card;
-        follow cancelled and re-confirmed orders. Returns the batches whose
-        points changed."""
+        follow cancelled and re-confirmed orders. With ``programs`` and
+        ``since`` (a datetime), only the points history written since then
+        is read. Returns the batches whose points changed."""
         if not self and programs is None:
             return self.env["customer.loyalty.batch"]
         profiles = self.env["customer.profile"]
@@ -297,7 +342,6 @@ class CustomerLoyaltyMember(models.Model):
             profiles._sql_over_tables(
                 {
                     "m": self._name,
-                    "h": "loyalty.history",
                     "b": "customer.loyalty.batch",
                     "p": "loyalty.program",
                     "t": "customer.loyalty.tier",
@@ -315,7 +359,7 @@ class CustomerLoyaltyMember(models.Model):
                             THEN (o.date_order::date + make_interval(
                                     months => %(p.customer_points_validity_months)s))::date
                        END,
-                       h.issued, h.bonus, h.issued + h.bonus, h.multiplier, 'active', false,
+                       h.issued, x.bonus, h.issued + x.bonus, x.multiplier, 'active', false,
                        EXISTS (SELECT FROM %(e)s e
                                 WHERE %(e.order_id)s = o.id AND %(e.coupon_id)s = %(m.card_id)s
                                   AND %(e.customer_deferred)s),
@@ -323,32 +367,30 @@ class CustomerLoyaltyMember(models.Model):
                   FROM %(m)s m
                   JOIN %(p)s p ON %(p.id)s = %(m.program_id)s
                   LEFT JOIN %(t)s t ON %(t.id)s = %(m.tier_id)s
-                  JOIN LATERAL (
-                        SELECT %(h.order_id)s AS order_id, sum(%(h.issued)s) AS issued,
-                               coalesce(%(t.multiplier)s, 1.0) AS multiplier,
-                               round((sum(%(h.issued)s)
-                                      * (coalesce(%(t.multiplier)s, 1.0) - 1))::numeric, 2)
-                                 AS bonus
-                          FROM %(h)s h
-                         WHERE %(h.card_id)s = %(m.card_id)s
-                           AND %(h.order_model)s = 'sale.order'
-                           AND %(h.customer_kind)s IS NULL
-                         GROUP BY %(h.order_id)s
-                        HAVING sum(%(h.issued)s) > 0
-                  ) h ON true
+                  %(points)s
                   JOIN (%(orders)s) o ON o.id = h.order_id
+                  CROSS JOIN LATERAL (
+                        SELECT coalesce(%(t.multiplier)s, 1.0) AS multiplier,
+                               round((h.issued * (coalesce(%(t.multiplier)s, 1.0) - 1))::numeric,
+                                     2) AS bonus
+                  ) x
                  WHERE %(scope)s
                     ON CONFLICT (%(b:order_id)s, %(b:program_id)s) DO NOTHING
                 RETURNING %(b:id)s
                 """,
+                points=self._sql_order_points(programs, since),
                 orders=profiles._sql_confirmed_orders(),
                 uid=self.env.uid,
                 scope=self._member_scope("m", programs),
             )
         )
         # a re-confirmed order books again what its new confirmation left
-        # out of the card (``deferred``)
-        switched = self.env.execute_query(
+        # out of the card (``deferred``). The two ways an order switches
+        # are looked for apart, each from its few rows: the active batches
+        # of orders no longer confirmed (through the orders' state index:
+        # ``<`` and ``>`` for ``!=``), and the cancelled batches of orders
+        # confirmed again.
+        switching = [
             profiles._sql_over_tables(
                 {
                     "m": self._name,
@@ -357,20 +399,31 @@ class CustomerLoyaltyMember(models.Model):
                     "e": "sale.order.coupon.points",
                 },
                 """
-                WITH switching AS (
-                    SELECT %(b.id)s AS id, %(b.state)s = 'active' AS cancelling,
-                           %(b.multiplier)s AS multiplier,
-                           (SELECT sum(%(e.points)s) FROM %(e)s e
-                             WHERE %(e.order_id)s = %(b.order_id)s
-                               AND %(e.coupon_id)s = %(b.card_id)s
-                               AND %(e.customer_deferred)s) AS deferred
-                      FROM %(b)s b
-                      JOIN %(m)s m ON %(m.id)s = %(b.member_id)s
-                      JOIN %(so)s so ON %(so.id)s = %(b.order_id)s
-                     WHERE %(scope)s
-                       AND ((%(b.state)s = 'active' AND %(so.state)s != 'sale')
-                            OR (%(b.state)s = 'cancelled' AND %(so.state)s = 'sale'))
-                ), renewed AS (
+                SELECT %(b.id)s AS id, %(b.state)s = 'active' AS cancelling,
+                       %(b.multiplier)s AS multiplier,
+                       (SELECT sum(%(e.points)s) FROM %(e)s e
+                         WHERE %(e.order_id)s = %(b.order_id)s
+                           AND %(e.coupon_id)s = %(b.card_id)s
+                           AND %(e.customer_deferred)s) AS deferred
+                  FROM %(b)s b
+                  JOIN %(m)s m ON %(m.id)s = %(b.member_id)s
+                  JOIN %(so)s so ON %(so.id)s = %(b.order_id)s
+                 WHERE %(scope)s AND %(b.state)s = %(state)s
+                   AND """
+                + condition,
+                scope=self._member_scope("m", programs),
+                state=state,
+            )
+            for state, condition in (
+                ("active", "(%(so.state)s < 'sale' OR %(so.state)s > 'sale')"),
+                ("cancelled", "%(so.state)s = 'sale'"),
+            )
+        ]
+        switched = self.env.execute_query(
+            profiles._sql_over_tables(
+                {"b": "customer.loyalty.batch"},
+                """
+                WITH switching AS (%(switching)s), renewed AS (
                     SELECT id, cancelling, deferred,
                            round((deferred * (multiplier - 1))::numeric, 2) AS bonus
                       FROM switching
@@ -390,7 +443,7 @@ class CustomerLoyaltyMember(models.Model):
                  WHERE %(b.id)s = r.id
                 RETURNING %(b.id)s
                 """,
-                scope=self._member_scope("m", programs),
+                switching=SQL(" UNION ALL ").join(switching),
             )
         )
         batches = self.env["customer.loyalty.batch"]
@@ -593,7 +646,15 @@ class CustomerLoyaltyMember(models.Model):
         today = fields.Date.context_today(self)
         changed = 0
         for program in programs.filtered("customer_membership"):
-            self._sync_order_batches(programs=program)
+            # the refresh after each order records its points; the review
+            # records those of the orders whose refresh did not run, placed
+            # since the day before the last review (the points history's
+            # dates are the database's, as the mark's)
+            last = program.customer_tier_reviewed_at
+            program.customer_tier_reviewed_at = self.env.cr.now()
+            self._sync_order_batches(
+                programs=program, since=last - REVIEW_OVERLAP if last else None
+            )
             rows = self._qualify(program)
             levels = {tier.level: tier for tier in program.customer_tier_ids}
             grace_days = (

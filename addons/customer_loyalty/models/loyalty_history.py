@@ -6,6 +6,9 @@ from odoo.tools.sql import create_index
 # index keeps this a lookup however long the history grows (Odoo's field has
 # none). Dropped at uninstallation (hooks.py).
 CARD_INDEX = "loyalty_history_customer_card_id_index"
+# The tier review looks for the points of orders placed since its last run
+# that no refresh recorded: the history rows of orders by creation date.
+ORDER_DATE_INDEX = "loyalty_history_customer_order_create_date_index"
 
 
 class LoyaltyHistory(models.Model):
@@ -28,6 +31,13 @@ class LoyaltyHistory(models.Model):
     def init(self):
         result = super().init()
         create_index(self.env.cr, CARD_INDEX, self._table, ['"card_id"'])
+        create_index(
+            self.env.cr,
+            ORDER_DATE_INDEX,
+            self._table,
+            ['"create_date"'],
+            where="order_model = 'sale.order' AND customer_kind IS NULL",
+        )
         return result
 
     def write(self, vals):

@@ -52,6 +52,14 @@ class LoyaltyProgram(models.Model):
         required=True,
         help="The rolling period over which the points or the spend are counted.",
     )
+    customer_tier_reviewed_at = fields.Datetime(
+        string="Last Tier Review",
+        readonly=True,
+        copy=False,
+        help="When the last tier review of the program started. The next review "
+        "records the points of orders placed since the day before it whose "
+        "refresh did not record them.",
+    )
     customer_tier_grace_months = fields.Integer(
         string="Grace Period (months)",
         default=1,

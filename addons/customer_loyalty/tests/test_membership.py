@@ -299,6 +299,34 @@ class TestTiers(LoyaltyCommon):
         self._refreshed(member)
         self.assertEqual(member.tier_id, self.platinum)
 
+    def test_review_records_missed_points_since_its_last_run(self):
+        """An order whose refresh did not run gets its points at the next
+        tier review: the first review reads the whole points history, the
+        next ones what was written since the day before the last review."""
+        member = self._member("Missed Wu")
+        program = self.program.sudo()
+
+        def batch_of(order):
+            return self.Batch.search([("order_id", "=", order.id)])
+
+        first = self._order(member.partner_id, 100)
+        self.assertFalse(batch_of(first))
+        self.assertFalse(program.customer_tier_reviewed_at)
+        self.Member._review_tiers(self.program)
+        self.assertEqual(batch_of(first).points, 100)
+        self.assertEqual(program.customer_tier_reviewed_at, self.env.cr.now())
+        second = self._order(member.partner_id, 200)
+        self.Member._review_tiers(self.program)
+        self.assertEqual(batch_of(second).points, 200)
+        # written more than a day before the last review: left to the
+        # member's own refresh
+        program.customer_tier_reviewed_at = self.env.cr.now() + timedelta(days=2)
+        third = self._order(member.partner_id, 300)
+        self.Member._review_tiers(self.program)
+        self.assertFalse(batch_of(third))
+        self._refreshed(member)
+        self.assertEqual(batch_of(third).points, 300)
+
     def test_downgrade_at_review_after_grace_one_step(self):
         member = self._member("Down Gao", tier=self.platinum)
         # the review's day is the user's, as the crons run it
