@@ -59,6 +59,11 @@ class TestBenchRuns(InsightCommon):
         self.company.insight_min_confidence = 0.5
         ctx = self._ctx()
         self.assertEqual(bench.run_churn_floor(ctx)[1], 3)
+        # the floor stores a row per customer, as the scoring does
+        self.env.invalidate_all()
+        stored = self.env["customer.insight"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(stored.partner_id, customers[0] | customers[1] | customers[2])
+        self.assertEqual(stored.mapped("order_count"), [1, 1, 1])
         # A+B in two orders: A->B and B->A, twice each way
         self.assertEqual(bench.run_pair_floor(ctx)[1], 4)
         self.assertEqual(bench.run_churn(ctx)[1], 3)
