@@ -104,7 +104,13 @@ class CustomerRoiDashboard(models.AbstractModel):
 
     @api.model
     def _sql_attributed_orders(
-        self, company_ids=None, start=None, end=None, with_first=False, campaigns_only=False
+        self,
+        company_ids=None,
+        start=None,
+        end=None,
+        with_first=False,
+        campaigns_only=False,
+        with_goods=True,
     ):
         """SELECT of the confirmed orders with their campaign (last touch):
         the order's own campaign, or else its opportunity's; with
@@ -114,8 +120,9 @@ class CustomerRoiDashboard(models.AbstractModel):
         ``date_order``, ``amount`` (untaxed, company currency),
         ``campaign_id`` (None when unattributed), ``user_id``, ``team_id``,
         and with ``with_first`` ``goods_cost`` (quantity x the product's cost
-        of the order's goods, as the value ledger's cost of goods) and
-        ``is_first`` (the customer's first confirmed order in the company).
+        of the order's goods, as the value ledger's cost of goods; left out
+        when not ``with_goods``) and ``is_first`` (the customer's first
+        confirmed order in the company).
         """
         profiles = self.env["customer.profile"]
         # last touch: the order's campaign, or else its opportunity's
@@ -149,7 +156,38 @@ class CustomerRoiDashboard(models.AbstractModel):
             return query
         # the goods cost of all the orders at once (one hash join of their
         # lines with the products), not a lookup per order
-        return profiles._sql_over_tables(
+        columns = SQL("a.*, COALESCE(g.goods_cost, 0) AS goods_cost,") if with_goods else SQL("a.*,")
+        goods = (
+            SQL(
+                ", goods AS (%s)",
+                self._sql_goods_cost(SQL.identifier("attributed"), SQL.identifier("id")),
+            )
+            if with_goods
+            else SQL()
+        )
+        goods_join = SQL("LEFT JOIN goods g ON g.key = a.id") if with_goods else SQL()
+        return SQL(
+            """
+            WITH attributed AS MATERIALIZED (%(attributed)s)%(goods)s
+            SELECT %(columns)s (f.id IS NOT NULL) AS is_first
+              FROM attributed a
+              %(goods_join)s
+              LEFT JOIN (%(first_orders)s) f ON f.id = a.id
+            """,
+            attributed=query,
+            goods=goods,
+            columns=columns,
+            goods_join=goods_join,
+            first_orders=self._sql_first_orders(company_ids, start, end),
+        )
+
+    @api.model
+    def _sql_goods_cost(self, orders, key):
+        """SELECT of the goods cost (quantity x the product's cost, as the
+        value ledger's cost of goods) of the lines of ``orders`` (a relation
+        with ``id`` and ``company_id``), summed per its column ``key``
+        (SQL): ``key``, ``goods_cost``."""
+        return self.env["customer.profile"]._sql_over_tables(
             {
                 "sol": "sale.order.line",
                 "pp": "product.product",
@@ -158,31 +196,23 @@ class CustomerRoiDashboard(models.AbstractModel):
                 "product_uom": "uom.uom",
             },
             """
-            WITH attributed AS MATERIALIZED (%(attributed)s),
-            goods AS (
-                SELECT %(sol.order_id)s AS order_id,
-                       SUM(%(sol.product_uom_qty)s
-                           / COALESCE(NULLIF(%(line_uom.factor)s, 0), 1)
-                           * COALESCE(%(product_uom.factor)s, 1)
-                           * COALESCE((%(pp.standard_price)s
-                                       ->> o.company_id::text)::numeric, 0)) AS goods_cost
-                  FROM attributed o
-                  JOIN %(sol)s sol ON %(sol.order_id)s = o.id
-                  JOIN %(pp)s pp ON %(pp.id)s = %(sol.product_id)s
-                  JOIN %(pt)s pt ON %(pt.id)s = %(pp.product_tmpl_id)s
-                  LEFT JOIN %(line_uom)s line_uom ON %(line_uom.id)s = %(sol.product_uom)s
-                  LEFT JOIN %(product_uom)s product_uom ON %(product_uom.id)s = %(pt.uom_id)s
-                 WHERE %(pt.type)s = 'consu' AND %(sol.display_type)s IS NULL
-                 GROUP BY %(sol.order_id)s
-            )
-            SELECT a.*, COALESCE(g.goods_cost, 0) AS goods_cost,
-                   (f.id IS NOT NULL) AS is_first
-              FROM attributed a
-              LEFT JOIN goods g ON g.order_id = a.id
-              LEFT JOIN (%(first_orders)s) f ON f.id = a.id
+            SELECT o.%(key)s AS key,
+                   SUM(%(sol.product_uom_qty)s
+                       / COALESCE(NULLIF(%(line_uom.factor)s, 0), 1)
+                       * COALESCE(%(product_uom.factor)s, 1)
+                       * COALESCE((%(pp.standard_price)s
+                                   ->> o.company_id::text)::numeric, 0)) AS goods_cost
+              FROM %(orders)s o
+              JOIN %(sol)s sol ON %(sol.order_id)s = o.id
+              JOIN %(pp)s pp ON %(pp.id)s = %(sol.product_id)s
+              JOIN %(pt)s pt ON %(pt.id)s = %(pp.product_tmpl_id)s
+              LEFT JOIN %(line_uom)s line_uom ON %(line_uom.id)s = %(sol.product_uom)s
+              LEFT JOIN %(product_uom)s product_uom ON %(product_uom.id)s = %(pt.uom_id)s
+             WHERE %(pt.type)s = 'consu' AND %(sol.display_type)s IS NULL
+             GROUP BY o.%(key)s
             """,
-            attributed=query,
-            first_orders=self._sql_first_orders(company_ids, start, end),
+            orders=orders,
+            key=key,
         )
 
     @api.model
@@ -556,14 +586,15 @@ class CustomerRoiDashboard(models.AbstractModel):
                    AND (%(lead.company_id)s = ANY(%(companies)s) OR %(lead.company_id)s IS NULL)
                    AND %(lead_period)s
                  GROUP BY %(lead.campaign_id)s
-            ), orders AS (
+            ), campaign_orders AS MATERIALIZED (%(attributed)s),
+            orders AS (
                 SELECT campaign_id, COUNT(*) AS orders,
                        COUNT(DISTINCT partner_id) FILTER (WHERE is_first) AS new_customers,
-                       SUM(amount) AS revenue, SUM(goods_cost) AS goods_cost
-                  FROM (%(attributed)s) a
-                 WHERE campaign_id IS NOT NULL
+                       SUM(amount) AS revenue
+                  FROM campaign_orders
                  GROUP BY campaign_id
-            ), campaigns AS (
+            ), goods AS (%(goods)s),
+            campaigns AS (
                 SELECT campaign_id FROM costs UNION SELECT campaign_id FROM leads
                  UNION SELECT campaign_id FROM orders
             )
@@ -571,12 +602,13 @@ class CustomerRoiDashboard(models.AbstractModel):
                    COALESCE(costs.cost, 0), COALESCE(leads.leads, 0),
                    COALESCE(leads.opportunities, 0), COALESCE(orders.orders, 0),
                    COALESCE(orders.new_customers, 0), COALESCE(orders.revenue, 0),
-                   COALESCE(orders.goods_cost, 0)
+                   COALESCE(goods.goods_cost, 0)
               FROM campaigns
               JOIN %(c)s c ON %(c.id)s = campaigns.campaign_id
               LEFT JOIN costs USING (campaign_id)
               LEFT JOIN leads USING (campaign_id)
               LEFT JOIN orders USING (campaign_id)
+              LEFT JOIN goods ON goods.key = campaigns.campaign_id
              ORDER BY campaigns.campaign_id
             """,
             companies=company_ids,
@@ -586,7 +618,12 @@ class CustomerRoiDashboard(models.AbstractModel):
                 profiles._sql_column("crm.lead", "create_date", "lead"), start, end
             ),
             attributed=self._sql_attributed_orders(
-                company_ids, start, end, with_first=True, campaigns_only=True
+                company_ids, start, end, with_first=True, campaigns_only=True, with_goods=False
+            ),
+            # the goods cost summed per campaign: one join of the lines with
+            # the campaigns' orders, no sum per order
+            goods=self._sql_goods_cost(
+                SQL.identifier("campaign_orders"), SQL.identifier("campaign_id")
             ),
         )
         rows = self.env.execute_query(query)
