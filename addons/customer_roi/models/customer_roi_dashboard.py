@@ -621,9 +621,15 @@ class CustomerRoiDashboard(models.AbstractModel):
                 company_ids, start, end, with_first=True, campaigns_only=True, with_goods=False
             ),
             # the goods cost summed per campaign: one join of the lines with
-            # the campaigns' orders, no sum per order
+            # the campaigns' orders, no sum per order. Their SELECT again,
+            # not the materialized rows: PostgreSQL knows nothing of the
+            # values of a CTE and would hash the lines instead of the orders
             goods=self._sql_goods_cost(
-                SQL.identifier("campaign_orders"), SQL.identifier("campaign_id")
+                SQL(
+                    "(%s)",
+                    self._sql_attributed_orders(company_ids, start, end, campaigns_only=True),
+                ),
+                SQL.identifier("campaign_id"),
             ),
         )
         rows = self.env.execute_query(query)
