@@ -588,10 +588,14 @@ class CustomerRoiDashboard(models.AbstractModel):
                  GROUP BY %(lead.campaign_id)s
             ), campaign_orders AS MATERIALIZED (%(attributed)s),
             orders AS (
-                SELECT campaign_id, COUNT(*) AS orders,
-                       COUNT(DISTINCT partner_id) FILTER (WHERE is_first) AS new_customers,
-                       SUM(amount) AS revenue
+                SELECT campaign_id, COUNT(*) AS orders, SUM(amount) AS revenue
                   FROM campaign_orders
+                 GROUP BY campaign_id
+            ), new_customers AS (
+                -- apart: the distinct count sorts the first orders only
+                SELECT campaign_id, COUNT(DISTINCT partner_id) AS new_customers
+                  FROM campaign_orders
+                 WHERE is_first
                  GROUP BY campaign_id
             ), goods AS (%(goods)s),
             campaigns AS (
@@ -601,13 +605,14 @@ class CustomerRoiDashboard(models.AbstractModel):
             SELECT campaigns.campaign_id, %(c.id)s,
                    COALESCE(costs.cost, 0), COALESCE(leads.leads, 0),
                    COALESCE(leads.opportunities, 0), COALESCE(orders.orders, 0),
-                   COALESCE(orders.new_customers, 0), COALESCE(orders.revenue, 0),
+                   COALESCE(new_customers.new_customers, 0), COALESCE(orders.revenue, 0),
                    COALESCE(goods.goods_cost, 0)
               FROM campaigns
               JOIN %(c)s c ON %(c.id)s = campaigns.campaign_id
               LEFT JOIN costs USING (campaign_id)
               LEFT JOIN leads USING (campaign_id)
               LEFT JOIN orders USING (campaign_id)
+              LEFT JOIN new_customers USING (campaign_id)
               LEFT JOIN goods ON goods.key = campaigns.campaign_id
              ORDER BY campaigns.campaign_id
             """,
