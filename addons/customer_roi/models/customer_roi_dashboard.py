@@ -156,7 +156,9 @@ class CustomerRoiDashboard(models.AbstractModel):
             return query
         # the goods cost of all the orders at once (one hash join of their
         # lines with the products), not a lookup per order
-        columns = SQL("a.*, COALESCE(g.goods_cost, 0) AS goods_cost,") if with_goods else SQL("a.*,")
+        columns = (
+            SQL("a.*, COALESCE(g.goods_cost, 0) AS goods_cost,") if with_goods else SQL("a.*,")
+        )
         goods = (
             SQL(
                 ", goods AS (%s)",
