@@ -650,8 +650,10 @@ class CustomerLoyaltyMember(models.Model):
             # records those of the orders whose refresh did not run, placed
             # since the day before the last review (the points history's
             # dates are the database's, as the mark's)
+            # (the mark is the review's own bookkeeping: whoever may run a
+            # review sets it, without the right to edit the program)
             last = program.customer_tier_reviewed_at
-            program.customer_tier_reviewed_at = self.env.cr.now()
+            program.sudo().customer_tier_reviewed_at = self.env.cr.now()
             self._sync_order_batches(
                 programs=program, since=last - REVIEW_OVERLAP if last else None
             )
